@@ -1,0 +1,109 @@
+package io.touchpoint.config;
+
+import java.time.Duration;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
+
+/**
+ * Every setting of the monitor job, with its default. Set them in a properties file ({@code --config FILE}), and
+ * the few that have flags on the command line ({@code --kafka}, {@code --influx}, {@code --db}, {@code --bounded}).
+ * Secrets come only from the environment or the properties file: see {@link MonitorConfig}.
+ */
+public final class MonitorOptions {
+
+    private MonitorOptions() {}
+
+    // --- Kafka -------------------------------------------------------------------------------------------------
+
+    public static final ConfigOption<String> KAFKA_BOOTSTRAP = ConfigOptions.key("kafka.bootstrap-servers")
+            .stringType().defaultValue("127.0.0.1:9092").withDescription("Kafka bootstrap servers.");
+
+    public static final ConfigOption<String> KAFKA_GROUP_ID = ConfigOptions.key("kafka.group-id")
+            .stringType().defaultValue("touchpoint-monitor").withDescription("Consumer group (offsets live in checkpoints).");
+
+    public static final ConfigOption<String> TOPIC_INTERACTIONS = ConfigOptions.key("topic.interactions")
+            .stringType().defaultValue("cx.interactions");
+
+    public static final ConfigOption<String> TOPIC_SURVEYS = ConfigOptions.key("topic.surveys")
+            .stringType().defaultValue("cx.surveys");
+
+    public static final ConfigOption<String> TOPIC_CHURN_RISK = ConfigOptions.key("topic.churn-risk")
+            .stringType().defaultValue("cx.churn-risk");
+
+    public static final ConfigOption<String> TOPIC_DEAD_LETTER = ConfigOptions.key("topic.dead-letter")
+            .stringType().defaultValue("cx.dead-letter");
+
+    /** Prefix of settings passed through to every Kafka client, e.g. {@code kafka.client.security.protocol}. */
+    public static final String KAFKA_CLIENT_PREFIX = "kafka.client.";
+
+    // --- Mode and time -----------------------------------------------------------------------------------------
+
+    public static final ConfigOption<Boolean> BOUNDED = ConfigOptions.key("mode.bounded")
+            .booleanType().defaultValue(false)
+            .withDescription("Read every topic from the earliest offset to the end offsets found at start, then finish.");
+
+    public static final ConfigOption<Duration> OUT_OF_ORDERNESS = ConfigOptions.key("watermark.out-of-orderness")
+            .durationType().defaultValue(Duration.ofSeconds(10));
+
+    public static final ConfigOption<Duration> IDLENESS = ConfigOptions.key("watermark.idleness")
+            .durationType().defaultValue(Duration.ofSeconds(30))
+            .withDescription("A source split with no records for this long is quiet: in live mode its watermark "
+                    + "follows the wall clock.");
+
+    public static final ConfigOption<Duration> LIVE_MAX_LAG = ConfigOptions.key("watermark.live-max-lag")
+            .durationType().defaultValue(Duration.ofSeconds(30))
+            .withDescription("Live mode: how far a quiet source's watermark may trail the wall clock.");
+
+    public static final ConfigOption<Duration> ALLOWED_LATENESS = ConfigOptions.key("lateness.allowed")
+            .durationType().defaultValue(Duration.ofHours(1));
+
+    public static final ConfigOption<Duration> FUTURE_TOLERANCE = ConfigOptions.key("ingest.future-tolerance")
+            .durationType().defaultValue(Duration.ofMinutes(5))
+            .withDescription("Events further ahead of the wall clock than this are dead letters (FUTURE_TIMESTAMP).");
+
+    public static final ConfigOption<Duration> SURVEY_DEDUP_WINDOW = ConfigOptions.key("dedup.survey-window")
+            .durationType().defaultValue(Duration.ofHours(24));
+
+    // --- Metrics -----------------------------------------------------------------------------------------------
+
+    public static final ConfigOption<Integer> MAX_TOUCHPOINTS = ConfigOptions.key("touchpoints.max-per-channel")
+            .intType().defaultValue(100)
+            .withDescription("Distinct touchpoints per channel written as tags; the rest are written as 'other'.");
+
+    // --- InfluxDB ----------------------------------------------------------------------------------------------
+
+    public static final ConfigOption<String> INFLUX_URL = ConfigOptions.key("influx.url")
+            .stringType().defaultValue("http://127.0.0.1:8086");
+
+    public static final ConfigOption<String> INFLUX_DATABASE = ConfigOptions.key("influx.database")
+            .stringType().defaultValue("touchpoint");
+
+    /** From {@code TOUCHPOINT_INFLUX_USER} or the properties file; never a flag. */
+    public static final ConfigOption<String> INFLUX_USER = ConfigOptions.key("influx.username")
+            .stringType().noDefaultValue();
+
+    /** From {@code TOUCHPOINT_INFLUX_PASSWORD} or the properties file; never a flag. */
+    public static final ConfigOption<String> INFLUX_PASSWORD = ConfigOptions.key("influx.password")
+            .stringType().noDefaultValue();
+
+    public static final ConfigOption<Integer> INFLUX_BATCH_SIZE = ConfigOptions.key("influx.batch-size")
+            .intType().defaultValue(5000);
+
+    public static final ConfigOption<Duration> INFLUX_FLUSH_INTERVAL = ConfigOptions.key("influx.flush-interval")
+            .durationType().defaultValue(Duration.ofSeconds(1));
+
+    public static final ConfigOption<Duration> INFLUX_RETRY_MAX_BACKOFF = ConfigOptions.key("influx.retry.max-backoff")
+            .durationType().defaultValue(Duration.ofSeconds(5));
+
+    public static final ConfigOption<Duration> INFLUX_RETRY_TIMEOUT = ConfigOptions.key("influx.retry.timeout")
+            .durationType().defaultValue(Duration.ofMinutes(2))
+            .withDescription("How long a batch is retried before the writer fails (and with it the checkpoint).");
+
+    // --- Runtime -----------------------------------------------------------------------------------------------
+
+    public static final ConfigOption<Duration> CHECKPOINT_INTERVAL = ConfigOptions.key("checkpoint.interval")
+            .durationType().defaultValue(Duration.ofSeconds(10));
+
+    public static final ConfigOption<Integer> PARALLELISM = ConfigOptions.key("job.parallelism")
+            .intType().defaultValue(2);
+}
