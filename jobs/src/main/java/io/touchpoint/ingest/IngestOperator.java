@@ -1,0 +1,112 @@
+package io.touchpoint.ingest;
+
+import io.touchpoint.avro.DeadLetterReason;
+import io.touchpoint.pipeline.PipelineCount;
+import io.touchpoint.window.Minutes;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.BoundedOneInput;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * Right after each Kafka source: forwards valid events, sends every rejected record — and every event later than
+ * the allowed lateness (TOO_LATE) — to the dead-letter output with its original bytes, and reports the counts of
+ * its topic to the pipeline-health output.
+ *
+ * <p>Counts are kept in plain fields (operator-local, not checkpointed: pipeline health is a processing-time
+ * measurement) and reported every {@code reportIntervalMillis} of processing time, before the final watermark and
+ * at end of input, so a bounded run reports everything it read.
+ */
+public class IngestOperator extends AbstractStreamOperator<Ingested>
+        implements OneInputStreamOperator<Ingested, Ingested>, BoundedOneInput {
+
+    private static final long serialVersionUID = 1L;
+
+    public static final OutputTag<Ingested> DEAD_LETTERS = new OutputTag<>("dead-letters") {};
+    public static final OutputTag<PipelineCount> PIPELINE = new OutputTag<>("pipeline") {};
+
+    private final String source;
+    private final long allowedLateness;
+    private final long reportIntervalMillis;
+
+    private transient PipelineCount pending;
+    private transient long watermark;
+
+    public IngestOperator(String source, long allowedLatenessMillis, long reportIntervalMillis) {
+        this.source = source;
+        this.allowedLateness = allowedLatenessMillis;
+        this.reportIntervalMillis = reportIntervalMillis;
+    }
+
+    @Override
+    public void open() throws Exception {
+        super.open();
+        pending = newCount();
+        watermark = Long.MIN_VALUE;
+        scheduleReport();
+    }
+
+    @Override
+    public void processElement(StreamRecord<Ingested> element) {
+        Ingested in = element.getValue();
+        pending.recordsIn++;
+        if (in.isValid() && Minutes.tooLate(in.eventTime(), watermark, allowedLateness)) {
+            in.reject(DeadLetterReason.TOO_LATE, "event time " + java.time.Instant.ofEpochMilli(element.getTimestamp())
+                    + " is more than the allowed lateness behind the watermark "
+                    + java.time.Instant.ofEpochMilli(watermark));
+            pending.tooLate++;
+        }
+        if (in.isValid()) {
+            in.payload = null;
+            output.collect(element);
+        } else {
+            pending.deadLetter++;
+            output.collect(DEAD_LETTERS, element);
+        }
+    }
+
+    @Override
+    public void processWatermark(Watermark mark) throws Exception {
+        watermark = mark.getTimestamp();
+        if (mark.getTimestamp() == Long.MAX_VALUE) {
+            // Downstream flushes its last pipeline point on the final watermark: report before it passes.
+            reportIfAny();
+        }
+        super.processWatermark(mark);
+    }
+
+    @Override
+    public void endInput() {
+        reportIfAny();
+    }
+
+    private void reportIfAny() {
+        if (!pending.isEmpty()) {
+            report();
+        }
+    }
+
+    private void scheduleReport() {
+        long now = getProcessingTimeService().getCurrentProcessingTime();
+        getProcessingTimeService().registerTimer(now + reportIntervalMillis, time -> {
+            report();
+            scheduleReport();
+        });
+    }
+
+    /** Reports even an empty count, so pipeline health is written every minute while the job runs. */
+    private void report() {
+        pending.watermark = watermark;
+        output.collect(PIPELINE, new StreamRecord<>(pending));
+        pending = newCount();
+    }
+
+    private PipelineCount newCount() {
+        PipelineCount c = new PipelineCount();
+        c.source = source;
+        c.reporter = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
+        return c;
+    }
+}

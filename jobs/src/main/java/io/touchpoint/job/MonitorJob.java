@@ -1,0 +1,147 @@
+package io.touchpoint.job;
+
+import io.touchpoint.config.MonitorOptions;
+import io.touchpoint.dedup.InteractionDeduplicator;
+import io.touchpoint.dedup.SurveyDeduplicator;
+import io.touchpoint.influx.MetricPoint;
+import io.touchpoint.ingest.IngestOperator;
+import io.touchpoint.ingest.Ingested;
+import io.touchpoint.ingest.Interaction;
+import io.touchpoint.ingest.LiveWatermarks;
+import io.touchpoint.ingest.Survey;
+import io.touchpoint.ingest.TagValues;
+import io.touchpoint.pipeline.PipelineCount;
+import io.touchpoint.pipeline.PipelineHealthFunction;
+import io.touchpoint.survey.ScoreObservation;
+import io.touchpoint.survey.SurveySeries;
+import io.touchpoint.survey.SurveyWindowFunction;
+import io.touchpoint.survey.TouchpointGuard;
+import io.touchpoint.volume.InteractionVolumeFunction;
+import java.time.Duration;
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.Collector;
+
+/**
+ * The monitor job: input topics in, metric points and dead letters out. Sources and sinks come in through the
+ * constructor — Kafka and InfluxDB in {@link MonitorMain}, whatever a test needs elsewhere — and this class wires
+ * everything between them. Every stateful operator has a stable uid so savepoints survive upgrades.
+ */
+public final class MonitorJob {
+
+    /** How often each ingest step reports its counts to the pipeline-health measurement. */
+    static final long PIPELINE_REPORT_MILLIS = 10_000L;
+
+    private static final long CONVERSATION_LIFETIME_MILLIS = Duration.ofDays(7).toMillis();
+
+    private final Configuration config;
+    private final Source<Ingested, ?, ?> interactionSource;
+    private final Source<Ingested, ?, ?> surveySource;
+    private final Sink<MetricPoint> metricSink;
+    private final Sink<Ingested> deadLetterSink;
+
+    public MonitorJob(
+            Configuration config,
+            Source<Ingested, ?, ?> interactionSource,
+            Source<Ingested, ?, ?> surveySource,
+            Sink<MetricPoint> metricSink,
+            Sink<Ingested> deadLetterSink) {
+        this.config = config;
+        this.interactionSource = interactionSource;
+        this.surveySource = surveySource;
+        this.metricSink = metricSink;
+        this.deadLetterSink = deadLetterSink;
+    }
+
+    public JobExecutionResult execute(StreamExecutionEnvironment env) throws Exception {
+        build(env);
+        return env.execute("touchpoint-monitor");
+    }
+
+    /** Adds the whole pipeline to {@code env} without running it. */
+    public void build(StreamExecutionEnvironment env) {
+        // No function keeps a reference to its input after emitting, so chained operators may share objects.
+        env.getConfig().enableObjectReuse();
+        Duration checkpoints = config.get(MonitorOptions.CHECKPOINT_INTERVAL);
+        if (!checkpoints.isZero()) {
+            env.enableCheckpointing(checkpoints.toMillis());
+        }
+        long lateness = config.get(MonitorOptions.ALLOWED_LATENESS).toMillis();
+        String interactionTopic = config.get(MonitorOptions.TOPIC_INTERACTIONS);
+        String surveyTopic = config.get(MonitorOptions.TOPIC_SURVEYS);
+        WatermarkStrategy<Ingested> watermarks = LiveWatermarks.strategy(
+                config.get(MonitorOptions.OUT_OF_ORDERNESS),
+                config.get(MonitorOptions.IDLENESS),
+                config.get(MonitorOptions.LIVE_MAX_LAG),
+                !config.get(MonitorOptions.BOUNDED));
+
+        SingleOutputStreamOperator<Ingested> interactionsIn = ingest(env, interactionSource, watermarks,
+                interactionTopic, "interactions", lateness);
+        SingleOutputStreamOperator<Ingested> surveysIn = ingest(env, surveySource, watermarks,
+                surveyTopic, "surveys", lateness);
+
+        interactionsIn.getSideOutput(IngestOperator.DEAD_LETTERS)
+                .union(surveysIn.getSideOutput(IngestOperator.DEAD_LETTERS))
+                .sinkTo(deadLetterSink).name("dead letters").uid("sink-dead-letters");
+
+        SingleOutputStreamOperator<Survey> surveys = surveysIn
+                .map(in -> in.survey).returns(Survey.class).name("survey").uid("survey-events")
+                .keyBy(s -> s.responseId)
+                .process(new SurveyDeduplicator(surveyTopic,
+                        config.get(MonitorOptions.SURVEY_DEDUP_WINDOW).toMillis()))
+                .name("dedup surveys").uid("dedup-surveys");
+
+        SingleOutputStreamOperator<Interaction> interactions = interactionsIn
+                .map(in -> in.interaction).returns(Interaction.class).name("interaction").uid("interaction-events")
+                .keyBy(i -> i.conversationId)
+                .process(new InteractionDeduplicator(interactionTopic, CONVERSATION_LIFETIME_MILLIS))
+                .name("dedup interactions").uid("dedup-interactions");
+
+        DataStream<MetricPoint> surveyPoints = surveys
+                .keyBy(s -> TagValues.channel(s.channel))
+                .process(new TouchpointGuard(config.get(MonitorOptions.MAX_TOUCHPOINTS)))
+                .name("touchpoint guard").uid("touchpoint-guard")
+                .flatMap((Survey s, Collector<ScoreObservation> out) -> SurveySeries.route(s, out::collect))
+                .returns(ScoreObservation.class).name("survey series").uid("survey-series")
+                .keyBy(o -> o.series)
+                .process(new SurveyWindowFunction(lateness))
+                .name("nps, csat, ces windows").uid("survey-windows");
+
+        DataStream<MetricPoint> volumePoints = interactions
+                .keyBy(i -> TagValues.channel(i.channel))
+                .process(new InteractionVolumeFunction(lateness))
+                .name("interaction volume").uid("interaction-volume");
+
+        DataStream<PipelineCount> counts = interactionsIn.getSideOutput(IngestOperator.PIPELINE)
+                .union(surveysIn.getSideOutput(IngestOperator.PIPELINE),
+                        surveys.getSideOutput(SurveyDeduplicator.DUPLICATES),
+                        interactions.getSideOutput(InteractionDeduplicator.DUPLICATES));
+        DataStream<MetricPoint> healthPoints = counts
+                .keyBy(c -> c.source)
+                .process(new PipelineHealthFunction())
+                .name("pipeline health").uid("pipeline-health");
+
+        surveyPoints.union(volumePoints, healthPoints)
+                .sinkTo(metricSink).name("influxdb").uid("sink-influxdb");
+    }
+
+    private static SingleOutputStreamOperator<Ingested> ingest(
+            StreamExecutionEnvironment env,
+            Source<Ingested, ?, ?> source,
+            WatermarkStrategy<Ingested> watermarks,
+            String topic,
+            String name,
+            long lateness) {
+        return env.fromSource(source, watermarks, "kafka " + topic).uid("source-" + name)
+                .transform("ingest " + name, TypeInformation.of(Ingested.class),
+                        new IngestOperator(topic, lateness, PIPELINE_REPORT_MILLIS))
+                .uid("ingest-" + name);
+    }
+}
