@@ -1,0 +1,48 @@
+package io.touchpoint.cli;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+
+/** Fails fast with a one-line reason when Kafka or InfluxDB cannot be reached, before a job is started. */
+public final class Preflight {
+
+    private Preflight() {}
+
+    public static void requireKafka(String bootstrap, Properties clientSettings) {
+        Properties props = new Properties();
+        props.putAll(clientSettings);
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
+        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "8000");
+        try (Admin admin = Admin.create(props)) {
+            admin.describeCluster().clusterId().get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot reach Kafka at " + bootstrap
+                    + " (is it running? 'bin/touchpoint stack up' starts a local one)");
+        }
+    }
+
+    public static void requireInflux(String url) {
+        try {
+            HttpResponse<Void> response = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()
+                    .send(HttpRequest.newBuilder(URI.create(url + "/ping")).timeout(Duration.ofSeconds(5)).build(),
+                            HttpResponse.BodyHandlers.discarding());
+            if (response.statusCode() / 100 != 2) {
+                throw new IllegalStateException("InfluxDB at " + url + " answered /ping with " + response.statusCode());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted");
+        } catch (java.io.IOException | IllegalArgumentException e) {
+            throw new IllegalStateException("cannot reach InfluxDB at " + url
+                    + " (is it running? 'bin/touchpoint stack up' starts a local one)");
+        }
+    }
+}

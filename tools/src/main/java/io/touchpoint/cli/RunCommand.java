@@ -1,0 +1,52 @@
+package io.touchpoint.cli;
+
+import io.touchpoint.config.MonitorConfig;
+import io.touchpoint.config.MonitorOptions;
+import io.touchpoint.job.MonitorMain;
+import java.io.PrintStream;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/** {@code touchpoint run}: the monitor job in a local Flink mini-cluster inside this JVM. */
+public final class RunCommand {
+
+    private RunCommand() {}
+
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        Configuration config;
+        try {
+            config = MonitorMain.parse(args, System.getenv());
+        } catch (MonitorMain.HelpRequested e) {
+            MonitorMain.usage(out);
+            return 0;
+        } catch (IllegalArgumentException e) {
+            err.println("touchpoint run: " + e.getMessage());
+            return 2;
+        } catch (Exception e) {
+            err.println("touchpoint run: " + Touchpoint.oneLine(e));
+            return 2;
+        }
+        try {
+            Preflight.requireKafka(config.get(MonitorOptions.KAFKA_BOOTSTRAP), MonitorConfig.kafkaClientProperties(config));
+            Preflight.requireInflux(config.get(MonitorOptions.INFLUX_URL));
+        } catch (IllegalStateException e) {
+            err.println("touchpoint run: " + e.getMessage());
+            return 1;
+        }
+        boolean bounded = config.get(MonitorOptions.BOUNDED);
+        out.println("touchpoint run: " + (bounded ? "bounded" : "live") + " job reading "
+                + config.get(MonitorOptions.KAFKA_BOOTSTRAP) + ", writing " + config.get(MonitorOptions.INFLUX_URL)
+                + "/" + config.get(MonitorOptions.INFLUX_DATABASE) + (bounded ? "" : " (Ctrl-C stops it)"));
+        try {
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+            env.setParallelism(config.get(MonitorOptions.PARALLELISM));
+            long started = System.currentTimeMillis();
+            MonitorMain.job(config).execute(env);
+            out.printf("touchpoint run: finished in %.1f s%n", (System.currentTimeMillis() - started) / 1000.0);
+            return 0;
+        } catch (Exception e) {
+            err.println("touchpoint run: job failed: " + Touchpoint.oneLine(e));
+            return 1;
+        }
+    }
+}
