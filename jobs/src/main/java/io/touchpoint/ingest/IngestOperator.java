@@ -26,6 +26,11 @@ public class IngestOperator extends AbstractStreamOperator<Ingested>
 
     public static final OutputTag<Ingested> DEAD_LETTERS = new OutputTag<>("dead-letters") {};
     public static final OutputTag<PipelineCount> PIPELINE = new OutputTag<>("pipeline") {};
+    /**
+     * At the end of a bounded input: the latest valid event time this instance read. Gauges use the maximum over
+     * all instances to stop at the last event-time minute instead of running on to the end of time.
+     */
+    public static final OutputTag<Long> HORIZON = new OutputTag<>("event-time-horizon") {};
 
     private final String source;
     private final long allowedLateness;
@@ -33,6 +38,7 @@ public class IngestOperator extends AbstractStreamOperator<Ingested>
 
     private transient PipelineCount pending;
     private transient long watermark;
+    private transient long maxEventTime;
 
     public IngestOperator(String source, long allowedLatenessMillis, long reportIntervalMillis) {
         this.source = source;
@@ -45,6 +51,7 @@ public class IngestOperator extends AbstractStreamOperator<Ingested>
         super.open();
         pending = newCount();
         watermark = Long.MIN_VALUE;
+        maxEventTime = Long.MIN_VALUE;
         scheduleReport();
     }
 
@@ -59,6 +66,7 @@ public class IngestOperator extends AbstractStreamOperator<Ingested>
             pending.tooLate++;
         }
         if (in.isValid()) {
+            maxEventTime = Math.max(maxEventTime, in.eventTime());
             in.payload = null;
             output.collect(element);
         } else {
@@ -71,8 +79,9 @@ public class IngestOperator extends AbstractStreamOperator<Ingested>
     public void processWatermark(Watermark mark) throws Exception {
         watermark = mark.getTimestamp();
         if (mark.getTimestamp() == Long.MAX_VALUE) {
-            // Downstream flushes its last pipeline point on the final watermark: report before it passes.
+            // Downstream flushes its last points on the final watermark: report before it passes.
             reportIfAny();
+            output.collect(HORIZON, new StreamRecord<>(maxEventTime));
         }
         super.processWatermark(mark);
     }

@@ -1,0 +1,96 @@
+package io.touchpoint.backlog;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.touchpoint.influx.MetricPoint;
+import java.time.Instant;
+import java.util.List;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class BacklogFunctionTest {
+
+    private KeyedBroadcastOperatorTestHarness<String, ClockChange, Long, MetricPoint> harness;
+
+    @BeforeEach
+    void open() throws Exception {
+        harness = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
+                new BacklogFunction(), c -> c.channel, Types.STRING, BacklogFunction.HORIZON);
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        harness.close();
+    }
+
+    /** In the job the broadcast side carries the ingest watermarks too; both inputs advance together. */
+    private void watermark(long at) throws Exception {
+        harness.processBroadcastWatermark(at);
+        harness.processWatermark(at);
+    }
+
+    private static long t(String time) {
+        return Instant.parse("2026-11-02T" + time + "Z").toEpochMilli();
+    }
+
+    private void change(ClockChange c) throws Exception {
+        harness.processElement(c, c.at);
+    }
+
+    private static String row(MetricPoint p) {
+        return Instant.ofEpochMilli(p.timestamp).toString().substring(11, 16) + " awaiting="
+                + (long) p.field("awaiting_first_reply") + " oldest=" + p.field("oldest_wait_s") + " over="
+                + (long) p.field("over_sla") + " abandoned=" + (long) p.field("abandoned") + " expired="
+                + (long) p.field("expired");
+    }
+
+    @Test
+    void gaugesAtEveryMinuteBoundaryUntilTheChannelEmpties() throws Exception {
+        change(ClockChange.started("chat", "c1", t("10:00:10"), t("10:02:10")));
+        change(ClockChange.started("chat", "c2", t("10:00:40"), t("10:02:40")));
+        change(ClockChange.of("chat", "c1", ClockChange.Kind.REPLIED, t("10:01:00"))); // on the boundary: next minute
+        change(ClockChange.of("chat", "c2", ClockChange.Kind.ABANDONED, t("10:03:30")));
+        watermark(t("10:09:00"));
+
+        assertThat(harness.extractOutputValues()).extracting(BacklogFunctionTest::row).containsExactly(
+                "10:01 awaiting=2 oldest=50.0 over=0 abandoned=0 expired=0",
+                "10:02 awaiting=1 oldest=80.0 over=0 abandoned=0 expired=0",
+                "10:03 awaiting=1 oldest=140.0 over=1 abandoned=0 expired=0",
+                "10:04 awaiting=0 oldest=0.0 over=0 abandoned=1 expired=0");
+        assertThat(harness.extractOutputValues()).allSatisfy(p -> assertThat(p.tag("channel")).isEqualTo("chat"));
+    }
+
+    @Test
+    void whileNobodyAnswersTheOldestWaitKeepsGrowingWithTheWatermark() throws Exception {
+        change(ClockChange.started("email", "e1", t("10:00:30"), t("14:00:30")));
+        watermark(t("10:05:00"));
+        List<MetricPoint> points = harness.extractOutputValues();
+        assertThat(points).extracting(p -> p.field("oldest_wait_s")).containsExactly(30.0, 90.0, 150.0, 210.0, 270.0);
+        assertThat(points).extracting(p -> p.field("awaiting_first_reply")).containsOnly(1.0);
+    }
+
+    @Test
+    void aBoundedRunStopsAtTheMinuteOfTheLastEvent() throws Exception {
+        change(ClockChange.started("sms", "s1", t("10:10:05"), t("10:25:05")));
+        harness.processBroadcastElement(t("10:12:30"), Long.MIN_VALUE);
+        watermark(Long.MAX_VALUE);
+        assertThat(harness.extractOutputValues()).extracting(BacklogFunctionTest::row).containsExactly(
+                "10:11 awaiting=1 oldest=55.0 over=0 abandoned=0 expired=0",
+                "10:12 awaiting=1 oldest=115.0 over=0 abandoned=0 expired=0",
+                "10:13 awaiting=1 oldest=175.0 over=0 abandoned=0 expired=0");
+    }
+
+    @Test
+    void expiredCyclesAreCountedInTheirMinute() throws Exception {
+        change(ClockChange.started("web", "w1", t("10:00:00"), t("14:00:00")));
+        change(ClockChange.of("web", "w1", ClockChange.Kind.EXPIRED, t("10:01:59.999")));
+        watermark(t("10:05:00"));
+        assertThat(harness.extractOutputValues()).extracting(BacklogFunctionTest::row).containsExactly(
+                "10:01 awaiting=1 oldest=60.0 over=0 abandoned=0 expired=0",
+                "10:02 awaiting=0 oldest=0.0 over=0 abandoned=0 expired=1");
+    }
+}
