@@ -1,0 +1,28 @@
+package io.touchpoint.churn;
+
+import io.touchpoint.avro.RiskLevel;
+
+/** Levels of SPEC §4.6: LOW < 40 <= MEDIUM < 70 <= HIGH. */
+public final class RiskLevels {
+
+    public static final double MEDIUM = 40.0;
+    public static final double HIGH = 70.0;
+
+    private RiskLevels() {}
+
+    public static RiskLevel of(double score) {
+        if (score >= HIGH) {
+            return RiskLevel.HIGH;
+        }
+        return score >= MEDIUM ? RiskLevel.MEDIUM : RiskLevel.LOW;
+    }
+
+    /** The score at which a customer at {@code level} drops to the level below. */
+    public static double floorOf(RiskLevel level) {
+        return switch (level) {
+            case HIGH -> HIGH;
+            case MEDIUM -> MEDIUM;
+            case LOW -> Double.NEGATIVE_INFINITY;
+        };
+    }
+}
