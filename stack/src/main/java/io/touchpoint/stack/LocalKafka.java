@@ -3,24 +3,17 @@ package io.touchpoint.stack;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.Reader;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
-import java.util.Set;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.Uuid;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.utils.Time;
 
 /**
@@ -117,45 +110,16 @@ public final class LocalKafka implements AutoCloseable {
     }
 
     public Admin admin() {
-        Properties props = new Properties();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
-        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
-        return Admin.create(props);
+        return KafkaTopics.admin(bootstrapServers());
     }
 
     /** Creates the topics that do not exist yet, each with {@code partitions} partitions. */
     public void createTopics(int partitions, String... topics) {
-        try (Admin admin = admin()) {
-            Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
-            List<NewTopic> missing = new ArrayList<>();
-            for (String topic : topics) {
-                if (!existing.contains(topic)) {
-                    missing.add(new NewTopic(topic, partitions, (short) 1));
-                }
-            }
-            admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            if (!(e.getCause() instanceof TopicExistsException)) {
-                throw new IllegalStateException("creating topics failed: " + e.getCause().getMessage(), e);
-            }
-        } catch (Exception e) {
-            throw new IllegalStateException("creating topics failed: " + e.getMessage(), e);
-        }
+        KafkaTopics.create(bootstrapServers(), partitions, List.of(topics));
     }
 
     public void deleteTopics(String... topics) {
-        try (Admin admin = admin()) {
-            Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
-            List<String> present = new ArrayList<>();
-            for (String topic : topics) {
-                if (existing.contains(topic)) {
-                    present.add(topic);
-                }
-            }
-            admin.deleteTopics(present).all().get(30, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new IllegalStateException("deleting topics failed: " + e.getMessage(), e);
-        }
+        KafkaTopics.delete(bootstrapServers(), List.of(topics));
     }
 
     /** Shuts the broker down and waits until it is stopped. */
@@ -167,15 +131,5 @@ public final class LocalKafka implements AutoCloseable {
     @Override
     public void close() {
         stop();
-    }
-
-    /** Reads the client port a formatted data dir was last started with, if any. */
-    static int configuredPort(Path dataDir) throws IOException {
-        Properties props = new Properties();
-        try (Reader r = Files.newBufferedReader(dataDir.resolve("server.properties"))) {
-            props.load(r);
-        }
-        String advertised = props.getProperty("advertised.listeners");
-        return Integer.parseInt(advertised.substring(advertised.lastIndexOf(':') + 1));
     }
 }
