@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -139,26 +138,8 @@ public final class StackCommand {
     }
 
     private void startKafka() throws IOException, InterruptedException {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx1g", "-cp", System.getProperty("java.class.path")));
-        String log4j = System.getProperty("log4j2.configurationFile");
-        if (log4j != null) {
-            command.add("-Dlog4j2.configurationFile=" + log4j);
-        }
-        command.addAll(List.of(KafkaServerMain.class.getName(), "--dir", dir.resolve("kafka").toString(),
-                "--port", Integer.toString(kafkaPort)));
-        Process p = new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("kafka.log").toFile()))
-                .start();
+        Process p = KafkaServerMain.launch(dir.resolve("kafka"), kafkaPort, dir.resolve("kafka.log"));
         Files.writeString(dir.resolve("kafka.pid"), Long.toString(p.pid()));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!Files.readString(dir.resolve("kafka.log")).contains("kafka ready on")) {
-            if (!p.isAlive() || System.nanoTime() > deadline) {
-                throw new IllegalStateException("Kafka did not start, see " + dir.resolve("kafka.log"));
-            }
-            Thread.sleep(200);
-        }
     }
 
     private int down(boolean purge) throws IOException, InterruptedException {

@@ -1,0 +1,210 @@
+package io.touchpoint.cli;
+
+import io.touchpoint.avro.InteractionEvent;
+import io.touchpoint.avro.SurveyResponse;
+import io.touchpoint.replay.Publisher;
+import io.touchpoint.schemas.CodecException;
+import io.touchpoint.schemas.SingleObjectCodec;
+import io.touchpoint.simulate.Scenario;
+import io.touchpoint.simulate.Simulator;
+import io.touchpoint.stack.KafkaServerMain;
+import io.touchpoint.stack.KafkaTopics;
+import io.touchpoint.stack.LocalInflux;
+import io.touchpoint.stack.Ports;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.influxdb.InfluxDB;
+import org.influxdb.InfluxDBFactory;
+import org.influxdb.dto.Query;
+import org.influxdb.dto.QueryResult;
+
+/**
+ * {@code touchpoint bench}: throughput of the whole job against its ceiling, on this machine. Kafka runs in its own
+ * JVM and influxd in its own process, so the heap figure is the job's (plus this driver's consumer).
+ */
+public final class BenchCommand {
+
+    static final String USAGE = String.join("\n",
+            "usage: touchpoint bench [--events N] [--parallelism P] [--seed S]",
+            "",
+            "Pre-fills local Kafka topics (3 partitions each) with N simulated events (default 1000000), then",
+            "measures (1) the ceiling: one plain KafkaConsumer reading and Avro-decoding every record, and",
+            "(2) the monitor job, bounded, at parallelism P (default 2) writing to a local influxd.",
+            "Prints events/s for both, their ratio, points/s into InfluxDB and the peak heap used.");
+
+    private BenchCommand() {}
+
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        long events = 1_000_000;
+        int parallelism = 2;
+        long seed = 11;
+        try {
+            for (int i = 0; i < args.length; i++) {
+                switch (args[i]) {
+                    case "--help", "-h" -> {
+                        out.println(USAGE);
+                        return 0;
+                    }
+                    case "--events" -> events = Long.parseLong(args[++i]);
+                    case "--parallelism" -> parallelism = Integer.parseInt(args[++i]);
+                    case "--seed" -> seed = Long.parseLong(args[++i]);
+                    default -> throw new IllegalArgumentException("unknown argument '" + args[i] + "' (see --help)");
+                }
+            }
+            if (events < 1 || parallelism < 1) {
+                throw new IllegalArgumentException("--events and --parallelism must be positive");
+            }
+        } catch (RuntimeException e) {
+            err.println("touchpoint bench: " + (e instanceof ArrayIndexOutOfBoundsException ? "a flag needs a value"
+                    : e.getMessage()));
+            return 2;
+        }
+        Path dir = Path.of(System.getProperty("touchpoint.home", ".")).resolve(".stack").resolve("bench");
+        Process kafka = null;
+        LocalInflux influx = null;
+        try {
+            DemoCommand.deleteTree(dir);
+            int kafkaPort = Ports.free();
+            kafka = KafkaServerMain.launch(dir.resolve("kafka"), kafkaPort, dir.resolve("kafka.log"));
+            String bootstrap = "127.0.0.1:" + kafkaPort;
+            influx = LocalInflux.start(dir.resolve("influxdb"), 0, false);
+            KafkaTopics.create(bootstrap, 3, List.of("cx.interactions", "cx.surveys", "cx.dead-letter"));
+
+            // Simulated time ends a minute ago, so nothing is in the future; it starts far enough back for N events.
+            Instant end = Instant.now().truncatedTo(ChronoUnit.MINUTES);
+            Duration span = Duration.ofDays(Math.max(1, events / 40_000 + 1));
+            Simulator simulator = new Simulator(Scenario.steady(), end.minus(span), span, seed);
+            long published = 0;
+            long t0 = System.nanoTime();
+            try (Publisher publisher = new Publisher(bootstrap, "cx.interactions", "cx.surveys", new Properties())) {
+                while (published < events && simulator.hasNext()) {
+                    publisher.publish(simulator.next());
+                    published++;
+                }
+                publisher.flush();
+            }
+            double publishSeconds = (System.nanoTime() - t0) / 1e9;
+            out.printf("published %,d events in %.1f s%n", published, publishSeconds);
+
+            double ceilingSeconds = ceiling(bootstrap, published);
+            double ceilingRate = published / ceilingSeconds;
+            out.printf("ceiling: KafkaConsumer + Avro decode: %,.0f events/s (%.1f s)%n", ceilingRate, ceilingSeconds);
+
+            HeapWatch heap = new HeapWatch();
+            heap.start();
+            double jobSeconds = LocalRun.execute(LocalRun.bounded(bootstrap, influx.url(), "bench", parallelism));
+            heap.interrupt();
+            heap.join();
+            double jobRate = published / jobSeconds;
+            long points = storedPoints(influx.url(), "bench");
+            out.printf("job (parallelism %d): %,.0f events/s (%.1f s), %.0f%% of the ceiling%n", parallelism, jobRate,
+                    jobSeconds, 100 * jobRate / ceilingRate);
+            out.printf("InfluxDB: %,d points stored, %,.0f points/s over the job's run%n", points, points / jobSeconds);
+            out.printf("heap: peak %,d MiB used (JVM -Xmx %,d MiB)%n", heap.peak / (1 << 20),
+                    Runtime.getRuntime().maxMemory() / (1 << 20));
+            return 0;
+        } catch (Exception e) {
+            err.println("touchpoint bench: " + Touchpoint.oneLine(e));
+            return 1;
+        } finally {
+            if (influx != null) {
+                influx.stop();
+            }
+            if (kafka != null) {
+                kafka.destroy();
+                try {
+                    kafka.waitFor(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+    }
+
+    /** Reads and decodes every record of both input topics with one consumer; returns the seconds it took. */
+    private static double ceiling(String bootstrap, long expected) throws CodecException {
+        Properties props = new Properties();
+        props.put("bootstrap.servers", bootstrap);
+        props.put("group.id", "bench-ceiling");
+        props.put("auto.offset.reset", "earliest");
+        props.put("max.poll.records", "5000");
+        props.put("fetch.min.bytes", "1048576");
+        props.put("fetch.max.wait.ms", "50");
+        SingleObjectCodec<InteractionEvent> interactions = SingleObjectCodec.interactions();
+        SingleObjectCodec<SurveyResponse> surveys = SingleObjectCodec.surveys();
+        long read = 0;
+        long started = System.nanoTime();
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of("cx.interactions", "cx.surveys"));
+            while (read < expected) {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(java.time.Duration.ofMillis(200))) {
+                    if (r.topic().equals("cx.interactions")) {
+                        interactions.decode(r.value());
+                    } else {
+                        surveys.decode(r.value());
+                    }
+                    read++;
+                }
+            }
+        }
+        return (System.nanoTime() - started) / 1e9;
+    }
+
+    private static long storedPoints(String url, String database) {
+        long total = 0;
+        try (InfluxDB influx = InfluxDBFactory.connect(url)) {
+            for (String m : List.of("nps:responses", "nps_touchpoint:responses", "csat:responses", "ces:responses",
+                    "interactions:events", "pipeline:records_in", "first_response:replies", "backlog:awaiting_first_reply",
+                    "churn_risk:new_high_risk")) {
+                String[] mf = m.split(":");
+                QueryResult r = influx.query(new Query("SELECT count(" + mf[1] + ") FROM " + mf[0], database));
+                if (r.getResults().get(0).getSeries() != null) {
+                    total += ((Number) r.getResults().get(0).getSeries().get(0).getValues().get(0).get(1)).longValue();
+                }
+            }
+        }
+        return total;
+    }
+
+    /** Samples the used heap every 100 ms and keeps the peak. */
+    private static final class HeapWatch extends Thread {
+        volatile long peak;
+
+        HeapWatch() {
+            super("heap-watch");
+            setDaemon(true);
+        }
+
+        @Override
+        public void run() {
+            while (!isInterrupted()) {
+                long used = 0;
+                for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+                    if (pool.getType() == MemoryType.HEAP) {
+                        used += pool.getUsage().getUsed();
+                    }
+                }
+                peak = Math.max(peak, used);
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
+    }
+}

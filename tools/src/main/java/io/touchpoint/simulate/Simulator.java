@@ -1,0 +1,249 @@
+package io.touchpoint.simulate;
+
+import io.touchpoint.avro.Channel;
+import io.touchpoint.avro.InteractionEvent;
+import io.touchpoint.avro.InteractionType;
+import io.touchpoint.avro.SurveyResponse;
+import io.touchpoint.avro.SurveyType;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+import java.util.PriorityQueue;
+import java.util.SplittableRandom;
+import org.apache.avro.specific.SpecificRecord;
+
+/**
+ * Synthetic contact-centre traffic, in event-time order and the same for the same seed.
+ *
+ * <p>Each channel has its own arrival process (Poisson, with a day curve: quiet at night, busy in the afternoon).
+ * A conversation opens, the customer writes, a bot may answer first, an agent replies after a channel-specific
+ * log-normal delay — unless the customer's patience runs out first (abandoned) — there may be more exchanges and
+ * an internal note, it is resolved, sometimes reopened and answered again, and about a third of resolved
+ * conversations get a survey whose score suffers when the first reply was slow. A pool of customers makes some
+ * come back. Every record satisfies the field rules of SPEC §5.
+ */
+public final class Simulator implements Iterator<SpecificRecord> {
+
+    private final Scenario scenario;
+    private final long start;
+    private final long end;
+    private final Duration duration;
+    private final long seed;
+    private final SplittableRandom random;
+    private final PriorityQueue<Scheduled> queue = new PriorityQueue<>();
+    private final int customers;
+    private long sequence;
+    private long conversations;
+    private long events;
+    private long responses;
+
+    /** Something that happens at a time: an arrival of a channel, or a record to emit. */
+    private record Scheduled(long at, long order, ChannelProfile arrival, SpecificRecord record)
+            implements Comparable<Scheduled> {
+        @Override
+        public int compareTo(Scheduled o) {
+            int c = Long.compare(at, o.at);
+            return c != 0 ? c : Long.compare(order, o.order);
+        }
+    }
+
+    public Simulator(Scenario scenario, Instant start, Duration duration, long seed) {
+        this.scenario = scenario;
+        this.start = start.toEpochMilli();
+        this.duration = duration;
+        this.end = this.start + duration.toMillis();
+        this.seed = seed;
+        this.random = new SplittableRandom(seed);
+        this.customers = (int) Math.max(50, duration.toHours() * 150);
+        for (ChannelProfile profile : ChannelProfile.ALL) {
+            scheduleArrival(profile, this.start);
+        }
+    }
+
+    @Override
+    public boolean hasNext() {
+        advance();
+        return !queue.isEmpty();
+    }
+
+    @Override
+    public SpecificRecord next() {
+        advance();
+        if (queue.isEmpty()) {
+            throw new NoSuchElementException();
+        }
+        return queue.poll().record;
+    }
+
+    /** Turns arrivals at the head of the queue into conversations until a record is next. */
+    private void advance() {
+        while (!queue.isEmpty() && queue.peek().arrival != null) {
+            Scheduled arrival = queue.poll();
+            openConversation(arrival.arrival, arrival.at);
+            scheduleArrival(arrival.arrival, arrival.at);
+        }
+    }
+
+    private void scheduleArrival(ChannelProfile profile, long after) {
+        long at = after;
+        // Thinning: candidate arrivals at the peak rate, kept with probability rate(t) / peak.
+        double peakFactor = scenario.incidentChannel() == profile.channel() ? Math.max(1, scenario.arrivalFactor()) : 1;
+        double peakPerMilli = profile.peakPerHour() * peakFactor / 3_600_000.0;
+        while (true) {
+            at += (long) Math.ceil(-Math.log(1 - random.nextDouble()) / peakPerMilli);
+            if (at >= end) {
+                return;
+            }
+            double rate = (scenario.dayCurve() ? dayCurve(at) : 0.85) * (scenario.affects(profile.channel(), at, start, duration)
+                    ? scenario.arrivalFactor() : 1);
+            if (random.nextDouble() * peakFactor < rate) {
+                queue.add(new Scheduled(at, sequence++, profile, null));
+                return;
+            }
+        }
+    }
+
+    /** Share of the peak arrival rate at an instant: low at night, highest mid-afternoon (UTC). */
+    static double dayCurve(long at) {
+        double hour = Instant.ofEpochMilli(at).atOffset(ZoneOffset.UTC).getHour()
+                + Instant.ofEpochMilli(at).atOffset(ZoneOffset.UTC).getMinute() / 60.0;
+        if (hour < 6 || hour >= 22) {
+            return 0.15;
+        }
+        double s = Math.sin(Math.PI * (hour - 6) / 16);
+        return 0.25 + 0.75 * s * s;
+    }
+
+    private void openConversation(ChannelProfile p, long t0) {
+        Channel channel = p.channel();
+        String conversation = "conv-" + seed + "-" + (++conversations);
+        String customer = "cust-" + seed + "-" + (1 + random.nextInt(customers));
+        String touchpoint = p.touchpoints().get(random.nextInt(p.touchpoints().size()));
+        String agent = "agent-" + channel.name().toLowerCase() + "-" + (1 + random.nextInt(12));
+        Conversation c = new Conversation(channel, touchpoint, customer, conversation);
+
+        c.add(t0, InteractionType.CONVERSATION_OPENED, null, null);
+        long t = t0 + seconds(2, 20);
+        c.add(t, InteractionType.CUSTOMER_MESSAGE, null, sentiment(p, 0));
+        if (p.botFirst()) {
+            c.add(t + seconds(1, 4), InteractionType.BOT_MESSAGE, null, null);
+        }
+        boolean incident = scenario.affects(channel, t, start, duration);
+        double delay = logNormal(p.medianReplySeconds() * (incident ? scenario.replyDelayFactor() : 1), 0.8);
+        if (incident && scenario.agentsOffline()) {
+            delay = (scenario.incidentEnd(start, duration) - t) / 1000.0 + logNormal(p.medianReplySeconds(), 0.8);
+        }
+        double patience = logNormal(p.medianPatienceSeconds(), 0.9);
+        if (random.nextDouble() < 0.08) {
+            c.add(t + (long) (Math.min(delay, patience) * 500), InteractionType.INTERNAL_NOTE, agent, null);
+        }
+        if (delay > patience) {
+            c.add(t + (long) (patience * 1000), InteractionType.CUSTOMER_ABANDONED, null, null);
+            return;
+        }
+        long reply = t + (long) (delay * 1000);
+        c.add(reply, InteractionType.AGENT_MESSAGE, agent, null);
+        long last = reply;
+        int exchanges = random.nextInt(3);
+        for (int i = 0; i < exchanges; i++) {
+            last += seconds(20, 300);
+            c.add(last, InteractionType.CUSTOMER_MESSAGE, null, sentiment(p, delay / p.medianReplySeconds()));
+            last += (long) (logNormal(p.medianReplySeconds() / 3, 0.6) * 1000);
+            c.add(last, InteractionType.AGENT_MESSAGE, agent, null);
+        }
+        if (random.nextDouble() < 0.03) {
+            last += seconds(10, 120);
+            c.add(last, InteractionType.CANCELLATION_REQUESTED, null, sentiment(p, 2));
+        }
+        last += seconds(30, 600);
+        c.add(last, InteractionType.CONVERSATION_RESOLVED, agent, null);
+        if (random.nextDouble() < 0.07) {
+            last += seconds(600, 36_000);
+            c.add(last, InteractionType.CONVERSATION_REOPENED, null, null);
+            last += (long) (logNormal(p.medianReplySeconds(), 0.8) * 1000);
+            c.add(last, InteractionType.AGENT_MESSAGE, agent, null);
+            last += seconds(30, 600);
+            c.add(last, InteractionType.CONVERSATION_RESOLVED, agent, null);
+        }
+        if (random.nextDouble() < 0.35) {
+            survey(p, c, last + seconds(60, 1800), delay / p.medianReplySeconds(), incident);
+        }
+    }
+
+    private void survey(ChannelProfile p, Conversation c, long at, double slowness, boolean incident) {
+        double u = random.nextDouble();
+        SurveyType type = u < 0.6 ? SurveyType.NPS : u < 0.9 ? SurveyType.CSAT : SurveyType.CES;
+        // Slow first replies cost up to three points of NPS; an incident shifts the mean on its channel.
+        double penalty = Math.min(3, Math.max(0, Math.log(slowness) / Math.log(2)));
+        double nps = p.meanNps() - penalty + (incident ? scenario.npsShift() : 0) + random.nextGaussian() * 2.0;
+        int npsScore = (int) Math.round(Math.max(0, Math.min(10, nps)));
+        int score = switch (type) {
+            case NPS -> npsScore;
+            case CSAT -> 1 + (int) Math.round(npsScore * 0.4);
+            case CES -> 7 - (int) Math.round(npsScore * 0.6);
+        };
+        add(at, SurveyResponse.newBuilder()
+                .setResponseId("resp-" + seed + "-" + (++responses))
+                .setOccurredAt(Instant.ofEpochMilli(at))
+                .setChannel(p.channel())
+                .setTouchpoint(c.touchpoint)
+                .setCustomerId(c.customer)
+                .setConversationId(c.conversation)
+                .setSurvey(type)
+                .setScore(Math.max(type == SurveyType.NPS ? 0 : 1, score))
+                .build());
+    }
+
+    private Float sentiment(ChannelProfile p, double frustration) {
+        if (!p.textual()) {
+            return null;
+        }
+        double s = 0.2 - 0.15 * frustration + random.nextGaussian() * 0.35;
+        return (float) Math.max(-1, Math.min(1, s));
+    }
+
+    private long seconds(int min, int max) {
+        return 1000L * (min + random.nextInt(max - min + 1));
+    }
+
+    private double logNormal(double median, double sigma) {
+        return median * Math.exp(sigma * random.nextGaussian());
+    }
+
+    private void add(long at, SpecificRecord record) {
+        if (at < end) {
+            queue.add(new Scheduled(at, sequence++, null, record));
+        }
+    }
+
+    /** Collects one conversation's events; they are queued in their own time order. */
+    private final class Conversation {
+        final Channel channel;
+        final String touchpoint;
+        final String customer;
+        final String conversation;
+
+        Conversation(Channel channel, String touchpoint, String customer, String conversation) {
+            this.channel = channel;
+            this.touchpoint = touchpoint;
+            this.customer = customer;
+            this.conversation = conversation;
+        }
+
+        void add(long at, InteractionType type, String agent, Float sentiment) {
+            Simulator.this.add(at, InteractionEvent.newBuilder()
+                    .setEventId("evt-" + seed + "-" + (++events))
+                    .setOccurredAt(Instant.ofEpochMilli(at))
+                    .setChannel(channel)
+                    .setTouchpoint(touchpoint)
+                    .setCustomerId(customer)
+                    .setConversationId(conversation)
+                    .setType(type)
+                    .setAgentId(agent)
+                    .setSentiment(sentiment)
+                    .build());
+        }
+    }
+}
