@@ -70,6 +70,17 @@ public final class MonitorOptions {
             .intType().defaultValue(100)
             .withDescription("Distinct touchpoints per channel written as tags; the rest are written as 'other'.");
 
+    public static final ConfigOption<String> SLA_TARGETS = ConfigOptions.key("sla.targets")
+            .stringType().defaultValue("")
+            .withDescription("First-reply targets in seconds overriding the defaults, e.g. 'chat=90,email=7200'.");
+
+    /** {@code calendar.<channel>}: business hours of a channel, e.g. 'Europe/Berlin; mon-fri 09:00-18:00'. */
+    public static final String CALENDAR_PREFIX = "calendar.";
+
+    public static final ConfigOption<Duration> CONVERSATION_LIFETIME = ConfigOptions.key("conversation.lifetime")
+            .durationType().defaultValue(Duration.ofDays(7))
+            .withDescription("A conversation without events this long is forgotten; a running clock then expires.");
+
     // --- InfluxDB ----------------------------------------------------------------------------------------------
 
     public static final ConfigOption<String> INFLUX_URL = ConfigOptions.key("influx.url")

@@ -1,8 +1,12 @@
 package io.touchpoint.job;
 
 import io.touchpoint.config.MonitorOptions;
-import io.touchpoint.dedup.InteractionDeduplicator;
+import io.touchpoint.backlog.BacklogFunction;
+import io.touchpoint.backlog.ClockChange;
 import io.touchpoint.dedup.SurveyDeduplicator;
+import io.touchpoint.frt.FrtSettings;
+import io.touchpoint.frt.FrtWindowFunction;
+import io.touchpoint.frt.ReplyClockFunction;
 import io.touchpoint.influx.MetricPoint;
 import io.touchpoint.ingest.IngestOperator;
 import io.touchpoint.ingest.Ingested;
@@ -38,8 +42,6 @@ public final class MonitorJob {
 
     /** How often each ingest step reports its counts to the pipeline-health measurement. */
     static final long PIPELINE_REPORT_MILLIS = 10_000L;
-
-    private static final long CONVERSATION_LIFETIME_MILLIS = Duration.ofDays(7).toMillis();
 
     private final Configuration config;
     private final Source<Ingested, ?, ?> interactionSource;
@@ -101,8 +103,22 @@ public final class MonitorJob {
         SingleOutputStreamOperator<Interaction> interactions = interactionsIn
                 .map(in -> in.interaction).returns(Interaction.class).name("interaction").uid("interaction-events")
                 .keyBy(i -> i.conversationId)
-                .process(new InteractionDeduplicator(interactionTopic, CONVERSATION_LIFETIME_MILLIS))
-                .name("dedup interactions").uid("dedup-interactions");
+                .process(new ReplyClockFunction(interactionTopic,
+                        config.get(MonitorOptions.CONVERSATION_LIFETIME).toMillis(), FrtSettings.from(config)))
+                .name("conversations: dedup, reply clock").uid("reply-clocks");
+
+        DataStream<MetricPoint> frtPoints = interactions.getSideOutput(ReplyClockFunction.REPLIES)
+                .keyBy(r -> r.channel)
+                .process(new FrtWindowFunction(lateness))
+                .name("first response windows").uid("first-response-windows");
+
+        DataStream<Long> horizon = interactionsIn.getSideOutput(IngestOperator.HORIZON)
+                .union(surveysIn.getSideOutput(IngestOperator.HORIZON));
+        DataStream<MetricPoint> backlogPoints = interactions.getSideOutput(ReplyClockFunction.CLOCK_CHANGES)
+                .keyBy((ClockChange c) -> c.channel)
+                .connect(horizon.broadcast(BacklogFunction.HORIZON))
+                .process(new BacklogFunction())
+                .name("backlog gauges").uid("backlog-gauges");
 
         DataStream<MetricPoint> surveyPoints = surveys
                 .keyBy(s -> TagValues.channel(s.channel))
@@ -122,13 +138,13 @@ public final class MonitorJob {
         DataStream<PipelineCount> counts = interactionsIn.getSideOutput(IngestOperator.PIPELINE)
                 .union(surveysIn.getSideOutput(IngestOperator.PIPELINE),
                         surveys.getSideOutput(SurveyDeduplicator.DUPLICATES),
-                        interactions.getSideOutput(InteractionDeduplicator.DUPLICATES));
+                        interactions.getSideOutput(ReplyClockFunction.DUPLICATES));
         DataStream<MetricPoint> healthPoints = counts
                 .keyBy(c -> c.source)
                 .process(new PipelineHealthFunction())
                 .name("pipeline health").uid("pipeline-health");
 
-        surveyPoints.union(volumePoints, healthPoints)
+        surveyPoints.union(volumePoints, healthPoints, frtPoints, backlogPoints)
                 .sinkTo(metricSink).name("influxdb").uid("sink-influxdb");
     }
 

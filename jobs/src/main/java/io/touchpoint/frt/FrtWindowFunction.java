@@ -1,0 +1,59 @@
+package io.touchpoint.frt;
+
+import io.touchpoint.influx.MetricPoint;
+import io.touchpoint.window.MinutePaneFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * {@code first_response} (SPEC §4.3): per channel, over the replies whose clock stopped inside the window, 1-minute
+ * tumbling and 15-minute rolling windows (emitted every minute), exact nearest-rank percentiles.
+ * State: see {@link MinutePaneFunction}; each pane keeps the minute's samples.
+ */
+public class FrtWindowFunction extends MinutePaneFunction<String, ReplySample, ReplySamples> {
+
+    public FrtWindowFunction(long allowedLatenessMillis) {
+        super(ReplySamples.class, allowedLatenessMillis, 15);
+    }
+
+    @Override
+    protected long timestampOf(ReplySample element) {
+        return element.at;
+    }
+
+    @Override
+    protected ReplySamples newPane() {
+        return new ReplySamples();
+    }
+
+    @Override
+    protected void add(ReplySamples pane, ReplySample element) {
+        pane.add(element.seconds, element.withinSla, element.slaTargetSeconds);
+    }
+
+    @Override
+    protected void merge(ReplySamples into, ReplySamples other) {
+        into.addAll(other);
+    }
+
+    @Override
+    protected void emit(String channel, String window, long end, ReplySamples pane, Collector<MetricPoint> out) {
+        out.collect(point(channel, window, end, pane));
+    }
+
+    public static MetricPoint point(String channel, String window, long end, ReplySamples pane) {
+        Percentiles p = new Percentiles(pane.seconds, pane.count);
+        return MetricPoint.builder("first_response", end)
+                .tag("channel", channel)
+                .tag("window", window)
+                .count("replies", pane.count)
+                .value("frt_mean_s", p.mean())
+                .value("frt_p50_s", p.nearestRank(50))
+                .value("frt_p90_s", p.nearestRank(90))
+                .value("frt_p95_s", p.nearestRank(95))
+                .value("frt_max_s", p.max())
+                .count("within_sla", pane.withinSla)
+                .count("breached", pane.count - pane.withinSla)
+                .value("sla_target_s", pane.slaTargetSeconds)
+                .build();
+    }
+}
