@@ -55,7 +55,8 @@ public class BacklogFunction extends KeyedBroadcastProcessFunction<String, Clock
     }
 
     @Override
-    public void processElement(ClockChange change, ReadOnlyContext ctx, Collector<MetricPoint> out) throws Exception {
+    public void processElement(ClockChange input, ReadOnlyContext ctx, Collector<MetricPoint> out) throws Exception {
+        ClockChange change = input.copy();
         long end = Minutes.start(change.at) + Minutes.MINUTE;
         long watermark = ctx.timerService().currentWatermark();
         if (watermark != Long.MIN_VALUE && end - 1 <= watermark) {

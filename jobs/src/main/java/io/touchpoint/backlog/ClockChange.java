@@ -36,6 +36,13 @@ public class ClockChange {
         return c;
     }
 
+    /** A copy to keep in state: with object reuse on, the input object is overwritten by the next record. */
+    public ClockChange copy() {
+        ClockChange c = of(channel, conversationId, kind, at);
+        c.slaDeadline = slaDeadline;
+        return c;
+    }
+
     @Override
     public String toString() {
         return kind + " " + channel + "/" + conversationId + " at " + at;
