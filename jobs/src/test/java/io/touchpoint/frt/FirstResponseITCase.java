@@ -164,7 +164,8 @@ class FirstResponseITCase {
                     assertThat(d(p, "awaiting_first_reply")).isEqualTo(1.0);
                 }
                 for (int i = 1; i < points.size(); i++) {
-                    assertThat(d(points.get(i), "oldest_wait_s") - d(points.get(i - 1), "oldest_wait_s")).isEqualTo(60.0);
+                    assertThat(d(points.get(i), "oldest_wait_s") - d(points.get(i - 1), "oldest_wait_s"))
+                            .isCloseTo(60.0, org.assertj.core.api.Assertions.within(1e-6));
                 }
             } finally {
                 job.cancel().get();
