@@ -9,10 +9,6 @@ import java.util.List;
  * The churn-risk score of one customer (SPEC §4.6): the sum of signal points, each decaying exponentially with the
  * half-life, clamped to [0, 100].
  *
- * <p>Every signal decays at the same rate, so the unclamped sum is one exponential: it keeps its sign and moves
- * monotonically towards 0. That makes the instant at which a customer decays into a lower level computable
- * ({@link #decaysBelow}), so a timer can emit that level change without waiting for another event.
- *
  * <p>State: the signals still worth at least {@link #NEGLIGIBLE} points, oldest first; older ones are dropped as
  * they decay, so the list stays short. The owner drops the whole score after 90 days without events.
  */
@@ -78,20 +74,6 @@ public class ChurnScore {
         }
         reasons.sort(Comparator.comparingDouble((Reason r) -> -Math.abs(r.points())).thenComparingLong(Reason::at));
         return reasons;
-    }
-
-    /**
-     * The first instant after {@code now} at which the score falls below {@code threshold} by decay alone, or
-     * {@link Long#MAX_VALUE} when it never does (the score is already below it, or the threshold is not positive).
-     */
-    public long decaysBelow(double threshold, long now, long halfLifeMillis) {
-        double raw = raw(now, halfLifeMillis);
-        if (!(threshold > 0) || raw < threshold) {
-            return Long.MAX_VALUE;
-        }
-        // raw * 2^(-d / h) < threshold  <=>  d > h * log2(raw / threshold); one millisecond past the crossing
-        double delay = halfLifeMillis * (Math.log(raw / threshold) / Math.log(2));
-        return now + (long) Math.floor(delay) + 1;
     }
 
     /** Drops the signals that no longer matter at {@code now}. */

@@ -16,13 +16,4 @@ public final class RiskLevels {
         }
         return score >= MEDIUM ? RiskLevel.MEDIUM : RiskLevel.LOW;
     }
-
-    /** The score at which a customer at {@code level} drops to the level below. */
-    public static double floorOf(RiskLevel level) {
-        return switch (level) {
-            case HIGH -> HIGH;
-            case MEDIUM -> MEDIUM;
-            case LOW -> Double.NEGATIVE_INFINITY;
-        };
-    }
 }

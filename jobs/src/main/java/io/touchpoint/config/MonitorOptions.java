@@ -81,6 +81,13 @@ public final class MonitorOptions {
             .durationType().defaultValue(Duration.ofDays(7))
             .withDescription("A conversation without events this long is forgotten; a running clock then expires.");
 
+    public static final ConfigOption<String> CHURN_POINTS = ConfigOptions.key("churn.points")
+            .stringType().defaultValue("")
+            .withDescription("Churn points overriding SPEC defaults, e.g. 'reopen=5,nps_promoter=-30'.");
+
+    public static final ConfigOption<Duration> CHURN_HALF_LIFE = ConfigOptions.key("churn.half-life")
+            .durationType().defaultValue(Duration.ofDays(14));
+
     // --- InfluxDB ----------------------------------------------------------------------------------------------
 
     public static final ConfigOption<String> INFLUX_URL = ConfigOptions.key("influx.url")

@@ -92,6 +92,13 @@ public class ReplyClockFunction extends KeyedProcessFunction<String, Interaction
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<Interaction> out) throws Exception {
+        // The SLA check comes first: a reply at this very instant is already past the target, and the churn
+        // pipeline counts each breach once, from PASSED_SLA_UNANSWERED.
+        ReplyClock c = clock.value();
+        if (c != null && c.passSla(timestamp)) {
+            clock.update(c);
+            ctx.output(OUTCOMES, outcome(CycleOutcome.Kind.PASSED_SLA_UNANSWERED, c, ctx.getCurrentKey(), timestamp));
+        }
         List<Interaction> due = waiting.get(timestamp);
         if (due != null) {
             waiting.remove(timestamp);
@@ -99,11 +106,7 @@ public class ReplyClockFunction extends KeyedProcessFunction<String, Interaction
                 apply(event, ctx);
             }
         }
-        ReplyClock c = clock.value();
-        if (c != null && c.passSla(timestamp)) {
-            clock.update(c);
-            ctx.output(OUTCOMES, outcome(CycleOutcome.Kind.PASSED_SLA_UNANSWERED, c, ctx.getCurrentKey(), timestamp));
-        }
+        c = clock.value();
         Long last = lastEvent.value();
         if (last != null && timestamp >= last + lifetimeMillis && waiting.isEmpty()) {
             if (c != null && c.expire()) {

@@ -1,5 +1,11 @@
 package io.touchpoint.job;
 
+import io.touchpoint.churn.ChurnDelta;
+import io.touchpoint.churn.ChurnFunction;
+import io.touchpoint.churn.ChurnGaugeFunction;
+import io.touchpoint.churn.ChurnInput;
+import io.touchpoint.churn.ChurnPoints;
+import io.touchpoint.churn.LevelChange;
 import io.touchpoint.config.MonitorOptions;
 import io.touchpoint.backlog.BacklogFunction;
 import io.touchpoint.backlog.ClockChange;
@@ -21,6 +27,7 @@ import io.touchpoint.survey.SurveySeries;
 import io.touchpoint.survey.SurveyWindowFunction;
 import io.touchpoint.survey.TouchpointGuard;
 import io.touchpoint.volume.InteractionVolumeFunction;
+import io.touchpoint.window.MinuteGaugeFunction;
 import java.time.Duration;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -48,18 +55,21 @@ public final class MonitorJob {
     private final Source<Ingested, ?, ?> surveySource;
     private final Sink<MetricPoint> metricSink;
     private final Sink<Ingested> deadLetterSink;
+    private final Sink<LevelChange> churnSignalSink;
 
     public MonitorJob(
             Configuration config,
             Source<Ingested, ?, ?> interactionSource,
             Source<Ingested, ?, ?> surveySource,
             Sink<MetricPoint> metricSink,
-            Sink<Ingested> deadLetterSink) {
+            Sink<Ingested> deadLetterSink,
+            Sink<LevelChange> churnSignalSink) {
         this.config = config;
         this.interactionSource = interactionSource;
         this.surveySource = surveySource;
         this.metricSink = metricSink;
         this.deadLetterSink = deadLetterSink;
+        this.churnSignalSink = churnSignalSink;
     }
 
     public JobExecutionResult execute(StreamExecutionEnvironment env) throws Exception {
@@ -116,7 +126,7 @@ public final class MonitorJob {
                 .union(surveysIn.getSideOutput(IngestOperator.HORIZON));
         DataStream<MetricPoint> backlogPoints = interactions.getSideOutput(ReplyClockFunction.CLOCK_CHANGES)
                 .keyBy((ClockChange c) -> c.channel)
-                .connect(horizon.broadcast(BacklogFunction.HORIZON))
+                .connect(horizon.broadcast(MinuteGaugeFunction.HORIZON))
                 .process(new BacklogFunction())
                 .name("backlog gauges").uid("backlog-gauges");
 
@@ -135,6 +145,30 @@ public final class MonitorJob {
                 .process(new InteractionVolumeFunction(lateness))
                 .name("interaction volume").uid("interaction-volume");
 
+        DataStream<ChurnInput> churnInputs = surveys
+                .flatMap((Survey s, Collector<ChurnInput> out) -> emitIfAny(ChurnInput.of(s), out))
+                .returns(ChurnInput.class).name("churn signals of surveys").uid("churn-inputs-surveys")
+                .union(interactions
+                        .flatMap((Interaction i, Collector<ChurnInput> out) -> emitIfAny(ChurnInput.of(i), out))
+                        .returns(ChurnInput.class).name("churn signals of interactions").uid("churn-inputs-interactions"),
+                        interactions.getSideOutput(ReplyClockFunction.OUTCOMES)
+                        .flatMap((io.touchpoint.frt.CycleOutcome o, Collector<ChurnInput> out) ->
+                                emitIfAny(ChurnInput.of(o), out))
+                        .returns(ChurnInput.class).name("churn signals of reply cycles").uid("churn-inputs-outcomes"));
+        SingleOutputStreamOperator<LevelChange> levelChanges = churnInputs
+                .keyBy(c -> c.customerId)
+                .process(new ChurnFunction(ChurnPoints.parse(config.get(MonitorOptions.CHURN_POINTS),
+                        config.get(MonitorOptions.CHURN_HALF_LIFE).toMillis() / 86_400_000.0)))
+                .name("churn risk per customer").uid("churn-risk");
+        levelChanges.sinkTo(churnSignalSink).name("churn-risk signals").uid("sink-churn-risk");
+        DataStream<MetricPoint> churnPoints = levelChanges
+                .flatMap((LevelChange c, Collector<ChurnDelta> out) -> ChurnDelta.of(c, out::collect))
+                .returns(ChurnDelta.class).name("churn deltas").uid("churn-deltas")
+                .keyBy(d -> d.channel)
+                .connect(horizon.broadcast(MinuteGaugeFunction.HORIZON))
+                .process(new ChurnGaugeFunction())
+                .name("churn gauges").uid("churn-gauges");
+
         DataStream<PipelineCount> counts = interactionsIn.getSideOutput(IngestOperator.PIPELINE)
                 .union(surveysIn.getSideOutput(IngestOperator.PIPELINE),
                         surveys.getSideOutput(SurveyDeduplicator.DUPLICATES),
@@ -144,8 +178,14 @@ public final class MonitorJob {
                 .process(new PipelineHealthFunction())
                 .name("pipeline health").uid("pipeline-health");
 
-        surveyPoints.union(volumePoints, healthPoints, frtPoints, backlogPoints)
+        surveyPoints.union(volumePoints, healthPoints, frtPoints, backlogPoints, churnPoints)
                 .sinkTo(metricSink).name("influxdb").uid("sink-influxdb");
+    }
+
+    private static void emitIfAny(ChurnInput input, Collector<ChurnInput> out) {
+        if (input != null) {
+            out.collect(input);
+        }
     }
 
     private static SingleOutputStreamOperator<Ingested> ingest(

@@ -1,5 +1,6 @@
 package io.touchpoint.job;
 
+import io.touchpoint.churn.ChurnSignals;
 import io.touchpoint.config.MonitorConfig;
 import io.touchpoint.config.MonitorOptions;
 import io.touchpoint.influx.InfluxSettings;
@@ -63,7 +64,8 @@ public final class MonitorMain {
                 KafkaInputs.source(config, RecordDecoder.Kind.INTERACTIONS),
                 KafkaInputs.source(config, RecordDecoder.Kind.SURVEYS),
                 new InfluxSink(InfluxSettings.from(config)),
-                KafkaInputs.deadLetterSink(config));
+                KafkaInputs.deadLetterSink(config),
+                ChurnSignals.sink(config));
     }
 
     /** Thrown by {@link #parse} for {@code --help}. */

@@ -19,7 +19,7 @@ class BacklogFunctionTest {
     @BeforeEach
     void open() throws Exception {
         harness = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
-                new BacklogFunction(), c -> c.channel, Types.STRING, BacklogFunction.HORIZON);
+                new BacklogFunction(), c -> c.channel, Types.STRING, io.touchpoint.window.MinuteGaugeFunction.HORIZON);
     }
 
     @AfterEach

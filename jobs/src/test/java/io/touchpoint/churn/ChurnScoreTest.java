@@ -74,19 +74,6 @@ class ChurnScoreTest {
     }
 
     @Test
-    void theInstantOfDecayingIntoALowerLevelIsComputed() {
-        ChurnScore score = new ChurnScore();
-        score.add("cancellation_request", 40, T0);
-        score.add("reopen", 10, T0);
-        // 50 * 2^(-d/14 days) < 40  <=>  d > 14 days * log2(1.25) = 4.50699 days
-        long below = score.decaysBelow(40, T0, HALF_LIFE);
-        assertThat((below - T0) / (double) DAY).isCloseTo(4.50699, within(1e-5));
-        assertThat(score.level(below - 1, HALF_LIFE)).isEqualTo(RiskLevel.MEDIUM);
-        assertThat(score.level(below, HALF_LIFE)).isEqualTo(RiskLevel.LOW);
-        assertThat(score.decaysBelow(70, T0, HALF_LIFE)).isEqualTo(Long.MAX_VALUE);
-    }
-
-    @Test
     void negligibleSignalsArePruned() {
         ChurnScore score = new ChurnScore();
         score.add("reopen", 10, T0);
