@@ -17,10 +17,11 @@ import org.apache.flink.util.Collector;
 
 /**
  * Churn risk per customer (SPEC §4.6), in event time: inputs wait until the watermark reaches them and are applied
- * in time order, so a level change happens at the right event. The level is evaluated at each input (a signal or a
- * conversation opening): decay lowers the score between events, and the next event of the customer finds the
- * lower level — a change always has an event that caused it, as {@code occurred_at} says. (Evaluating on decay
- * alone would make a customer with exactly 40 points drop to LOW a millisecond after reaching MEDIUM.) Each change
+ * in time order, so a level change happens at the right event. The level is evaluated whenever a signal adds points
+ * (or takes them away): decay lowers the score between signals, and the customer's next signal finds the lower
+ * level — a change always has an event that caused it, as {@code occurred_at} says. (Evaluating on decay alone, or
+ * at events worth no points, would make a customer whose one NPS 0-3 answer is worth exactly 40 points drop back to
+ * LOW a moment after reaching MEDIUM.) Each change
  * is emitted with the reasons still worth a point, strongest first.
  *
  * <p>State per customer: the score's signals (pruned as they decay), level and attribution, the openings of the
@@ -75,7 +76,9 @@ public class ChurnFunction extends KeyedProcessFunction<String, ChurnInput, Leve
         }
         ChurnState s = state.value();
         if (s != null && timestamp >= s.lastEvent + RETENTION_MILLIS && waiting.isEmpty()) {
-            if (s.level != RiskLevel.LOW) {
+            // At the end of a bounded run every retention timer fires; that moment lies after the data: no change.
+            boolean endOfInput = ctx.timerService().currentWatermark() == Long.MAX_VALUE;
+            if (s.level != RiskLevel.LOW && !endOfInput) {
                 out.collect(change(ctx.getCurrentKey(), s, RiskLevel.LOW, timestamp, s.levelChannel, s.levelTouchpoint));
             }
             state.clear();
@@ -98,7 +101,6 @@ public class ChurnFunction extends KeyedProcessFunction<String, ChurnInput, Leve
                 s.openings.add(input.at);
                 if (s.openings.size() < REPEAT_FROM) {
                     s.lastEvent = Math.max(s.lastEvent, input.at);
-                    evaluate(ctx.getCurrentKey(), s, input, out);
                     continue;
                 }
                 signal = ChurnPoints.Signal.REPEAT_CONTACT;

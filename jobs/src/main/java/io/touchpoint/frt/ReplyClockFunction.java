@@ -94,8 +94,11 @@ public class ReplyClockFunction extends KeyedProcessFunction<String, Interaction
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<Interaction> out) throws Exception {
         // The SLA check comes first: a reply at this very instant is already past the target, and the churn
         // pipeline counts each breach once, from PASSED_SLA_UNANSWERED.
+        // At the end of a bounded run all remaining timers fire at once: deadlines and expiries after the data are
+        // not events of the run, so they are not reported (the state is still cleaned up).
+        boolean endOfInput = ctx.timerService().currentWatermark() == Long.MAX_VALUE;
         ReplyClock c = clock.value();
-        if (c != null && c.passSla(timestamp)) {
+        if (c != null && !endOfInput && c.passSla(timestamp)) {
             clock.update(c);
             ctx.output(OUTCOMES, outcome(CycleOutcome.Kind.PASSED_SLA_UNANSWERED, c, ctx.getCurrentKey(), timestamp));
         }
@@ -109,7 +112,7 @@ public class ReplyClockFunction extends KeyedProcessFunction<String, Interaction
         c = clock.value();
         Long last = lastEvent.value();
         if (last != null && timestamp >= last + lifetimeMillis && waiting.isEmpty()) {
-            if (c != null && c.expire()) {
+            if (c != null && c.expire() && !endOfInput) {
                 ctx.output(CLOCK_CHANGES, ClockChange.of(c.channel, ctx.getCurrentKey(), ClockChange.Kind.EXPIRED, timestamp));
                 ctx.output(OUTCOMES, outcome(CycleOutcome.Kind.EXPIRED, c, ctx.getCurrentKey(), timestamp));
             }

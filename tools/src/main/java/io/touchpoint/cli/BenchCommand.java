@@ -79,8 +79,13 @@ public final class BenchCommand {
             DemoCommand.deleteTree(dir);
             int kafkaPort = Ports.free();
             kafka = KafkaServerMain.launch(dir.resolve("kafka"), kafkaPort, dir.resolve("kafka.log"));
+            Process broker = kafka;
+            // Ctrl-C skips the finally below; the broker and influxd are child processes and must not outlive us.
+            Runtime.getRuntime().addShutdownHook(new Thread(broker::destroy, "stop-kafka"));
             String bootstrap = "127.0.0.1:" + kafkaPort;
             influx = LocalInflux.start(dir.resolve("influxdb"), 0, false);
+            LocalInflux started = influx;
+            Runtime.getRuntime().addShutdownHook(new Thread(started::stop, "stop-influxd"));
             KafkaTopics.create(bootstrap, 3, List.of("cx.interactions", "cx.surveys", "cx.dead-letter"));
 
             // Simulated time ends a minute ago, so nothing is in the future; it starts far enough back for N events.

@@ -72,6 +72,9 @@ public final class DemoCommand {
             out.println("1/4 starting Kafka and InfluxDB on loopback (data in " + dir + ") ...");
             kafka = LocalKafka.start(dir.resolve("kafka"), 0);
             influx = LocalInflux.start(dir.resolve("influxdb"), 0, false);
+            LocalInflux started = influx;
+            // Ctrl-C skips the finally below; influxd is a child process and must not outlive us.
+            Runtime.getRuntime().addShutdownHook(new Thread(started::stop, "stop-influxd"));
             kafka.createTopics(3, "cx.interactions", "cx.surveys", "cx.churn-risk", "cx.dead-letter");
 
             Instant end = Instant.now().truncatedTo(ChronoUnit.MINUTES);
