@@ -1,27 +1,42 @@
 package io.touchpoint.frt;
 
-/** How a reply cycle turned out, per customer, for the churn-risk pipeline. */
-public class CycleOutcome {
+import java.io.Serializable;
 
-    /** The outcomes of a cycle; PASSED_SLA_UNANSWERED comes once, when a running clock passes its target. */
+/**
+ * How a reply cycle turned out, per customer, for the churn-risk pipeline. A Flink POJO (public fields, no-arg
+ * constructor).
+ */
+public class CycleOutcome implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    /** The outcomes of a cycle. */
     public enum Kind {
+        /** An agent replied and the counted time was at most the target. */
         REPLIED_WITHIN_SLA,
+        /** An agent replied after the target; always preceded by this cycle's PASSED_SLA_UNANSWERED. */
         REPLIED_AFTER_SLA,
+        /** The running clock passed its target; at most once per cycle, at the instant it passed. */
         PASSED_SLA_UNANSWERED,
+        /** Resolved or abandoned by the customer before any agent reply. */
         ABANDONED,
+        /** Still running when the conversation was forgotten (no event for its lifetime). */
         EXPIRED
     }
 
     public Kind kind;
     public String customerId;
     public String conversationId;
+    /** Channel (as its tag value, lower case) and touchpoint of the event that started the clock. */
     public String channel;
     public String touchpoint;
+    /** Event time of the outcome (epoch ms): the reply, the end, the SLA passing, or the expiry. */
     public long at;
 
     public CycleOutcome() {}
 
-    public CycleOutcome(Kind kind, String customerId, String conversationId, String channel, String touchpoint, long at) {
+    public CycleOutcome(Kind kind, String customerId, String conversationId, String channel, String touchpoint,
+            long at) {
         this.kind = kind;
         this.customerId = customerId;
         this.conversationId = conversationId;
@@ -32,6 +47,6 @@ public class CycleOutcome {
 
     @Override
     public String toString() {
-        return kind + " " + customerId + " " + channel + "/" + touchpoint + " at " + at;
+        return kind + " " + customerId + " " + channel + "/" + touchpoint + " conv=" + conversationId + " at " + at;
     }
 }

@@ -3,73 +3,145 @@ package io.touchpoint.frt;
 import io.touchpoint.avro.Channel;
 import io.touchpoint.config.MonitorOptions;
 import java.io.Serializable;
+import java.time.Duration;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.flink.configuration.Configuration;
 
-/** SLA targets and business calendars per channel, from {@code sla.targets} and {@code calendar.<channel>}. */
+/**
+ * What the reply clocks are measured against: the SLA target and the business calendar of each channel (a channel
+ * without a calendar counts wall-clock time) and how long a conversation without events is kept (SPEC §4.3).
+ *
+ * <p>Immutable and {@link Serializable}: it travels in the function, never in keyed state. Only {@link #from}
+ * touches Flink's {@link Configuration}; everything else is plain arithmetic.
+ */
 public final class FrtSettings implements Serializable {
 
     private static final long serialVersionUID = 1L;
 
+    public static final long DEFAULT_LIFETIME_MILLIS = Duration.ofDays(7).toMillis();
+
     private final SlaTargets targets;
     private final EnumMap<Channel, BusinessCalendar> calendars;
+    private final long lifetimeMillis;
 
-    public FrtSettings(SlaTargets targets, Map<Channel, BusinessCalendar> calendars) {
+    private FrtSettings(SlaTargets targets, Map<Channel, BusinessCalendar> calendars, long lifetimeMillis) {
+        if (lifetimeMillis <= 0) {
+            throw new IllegalArgumentException("conversation lifetime must be positive, got " + lifetimeMillis + " ms");
+        }
         this.targets = targets;
         this.calendars = new EnumMap<>(Channel.class);
         this.calendars.putAll(calendars);
+        this.lifetimeMillis = lifetimeMillis;
     }
 
+    /** Default targets, no calendars (wall-clock everywhere), 7-day lifetime. */
     public static FrtSettings defaults() {
-        return new FrtSettings(SlaTargets.defaults(), Map.of());
+        return of(SlaTargets.defaults(), Map.of(), DEFAULT_LIFETIME_MILLIS);
     }
 
-    public static FrtSettings from(Configuration config) {
+    public static FrtSettings of(SlaTargets targets, Map<Channel, BusinessCalendar> calendars, long lifetimeMillis) {
+        return new FrtSettings(targets, calendars, lifetimeMillis);
+    }
+
+    /**
+     * From the text settings: SLA overrides ({@link SlaTargets#parse}) and calendars by channel name (any letter
+     * case; {@link BusinessCalendar#parse}). Error messages name the offending setting.
+     */
+    public static FrtSettings parse(String slaTargets, Map<String, String> calendarsByChannel, long lifetimeMillis) {
         Map<Channel, BusinessCalendar> calendars = new EnumMap<>(Channel.class);
-        for (Map.Entry<String, String> e : config.toMap().entrySet()) {
-            if (e.getKey().startsWith(MonitorOptions.CALENDAR_PREFIX)) {
-                String name = e.getKey().substring(MonitorOptions.CALENDAR_PREFIX.length());
-                Channel channel;
-                try {
-                    channel = Channel.valueOf(name.toUpperCase(Locale.ROOT));
-                } catch (IllegalArgumentException ex) {
-                    throw new IllegalArgumentException("unknown channel in " + e.getKey());
-                }
-                try {
-                    calendars.put(channel, BusinessCalendar.parse(e.getValue()));
-                } catch (IllegalArgumentException ex) {
-                    throw new IllegalArgumentException(e.getKey() + ": " + ex.getMessage());
+        for (Map.Entry<String, String> e : calendarsByChannel.entrySet()) {
+            String key = MonitorOptions.CALENDAR_PREFIX + e.getKey();
+            Channel channel = null;
+            for (Channel c : Channel.values()) {
+                if (c.name().equalsIgnoreCase(e.getKey().strip())) {
+                    channel = c;
                 }
             }
+            if (channel == null) {
+                throw new IllegalArgumentException(key + ": '" + e.getKey() + "' is not a channel");
+            }
+            try {
+                calendars.put(channel, BusinessCalendar.parse(e.getValue()));
+            } catch (IllegalArgumentException ex) {
+                throw new IllegalArgumentException(key + ": " + ex.getMessage(), ex);
+            }
         }
-        return new FrtSettings(SlaTargets.parse(config.get(MonitorOptions.SLA_TARGETS)), calendars);
+        SlaTargets targets;
+        try {
+            targets = SlaTargets.parse(slaTargets);
+        } catch (IllegalArgumentException ex) {
+            throw new IllegalArgumentException(MonitorOptions.SLA_TARGETS.key() + ": " + ex.getMessage(), ex);
+        }
+        return of(targets, calendars, lifetimeMillis);
     }
 
-    public long targetMillis(Channel channel) {
-        return targets.secondsFor(channel) * 1000;
+    /** From {@code sla.targets}, {@code calendar.<channel>} and {@code conversation.lifetime}. */
+    public static FrtSettings from(Configuration config) {
+        Map<String, String> calendars = new LinkedHashMap<>();
+        for (Map.Entry<String, String> e : config.toMap().entrySet()) {
+            if (e.getKey().startsWith(MonitorOptions.CALENDAR_PREFIX)) {
+                calendars.put(e.getKey().substring(MonitorOptions.CALENDAR_PREFIX.length()), e.getValue());
+            }
+        }
+        return parse(config.get(MonitorOptions.SLA_TARGETS), calendars,
+                config.get(MonitorOptions.CONVERSATION_LIFETIME).toMillis());
+    }
+
+    /** The same settings with another conversation lifetime. */
+    public FrtSettings withLifetimeMillis(long millis) {
+        return new FrtSettings(targets, calendars, millis);
+    }
+
+    public long lifetimeMillis() {
+        return lifetimeMillis;
+    }
+
+    public SlaTargets targets() {
+        return targets;
     }
 
     public long targetSeconds(Channel channel) {
-        return targets.secondsFor(channel);
+        return targets.seconds(channel);
     }
 
-    /** The channel's calendar, or null for 24/7. */
+    /** The channel's calendar, or null when its time is counted wall-clock. */
     public BusinessCalendar calendar(Channel channel) {
         return calendars.get(channel);
     }
 
-    /** Counted time from start to stop: open time under the channel's calendar, else elapsed time. */
-    public double seconds(Channel channel, long start, long stop) {
+    /** Whether the channel is open at this instant; always true without a calendar. */
+    public boolean isOpen(Channel channel, long millis) {
         BusinessCalendar calendar = calendars.get(channel);
-        return calendar == null ? (stop - start) / 1000.0 : calendar.openSecondsBetween(start, stop);
+        return calendar == null || calendar.isOpen(millis);
     }
 
-    /** When a clock started at {@code start} passes its target. */
-    public long deadline(Channel channel, long start) {
+    /** Counted seconds from start to stop: open time under the channel's calendar, else elapsed time. */
+    public double countedSeconds(Channel channel, long startMillis, long stopMillis) {
         BusinessCalendar calendar = calendars.get(channel);
-        long target = targetMillis(channel);
-        return calendar == null ? start + target : calendar.instantAfterOpen(start, target);
+        if (calendar == null) {
+            return Math.max(0, stopMillis - startMillis) / 1000.0;
+        }
+        return calendar.openSecondsBetween(startMillis, stopMillis);
+    }
+
+    /**
+     * The last instant at which a clock of this channel started at {@code startMillis} is still within its target
+     * (counted time ≤ target); it has passed the SLA at any later instant. Business time when the channel has a
+     * calendar; {@link Long#MAX_VALUE} if that calendar never opens enough.
+     */
+    public long slaDeadline(Channel channel, long startMillis) {
+        BusinessCalendar calendar = calendars.get(channel);
+        long budget = targets.millis(channel);
+        return calendar == null ? startMillis + budget : calendar.deadline(startMillis, budget);
+    }
+
+    @Override
+    public String toString() {
+        Map<String, String> cal = new LinkedHashMap<>();
+        calendars.forEach((c, v) -> cal.put(c.name().toLowerCase(Locale.ROOT), v.toString()));
+        return "FrtSettings{targets=" + targets + ", calendars=" + cal + ", lifetime=" + lifetimeMillis + "ms}";
     }
 }

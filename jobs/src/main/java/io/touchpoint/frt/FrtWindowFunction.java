@@ -17,7 +17,7 @@ public class FrtWindowFunction extends MinutePaneFunction<String, ReplySample, R
 
     @Override
     protected long timestampOf(ReplySample element) {
-        return element.at;
+        return element.stop;
     }
 
     @Override
@@ -27,12 +27,12 @@ public class FrtWindowFunction extends MinutePaneFunction<String, ReplySample, R
 
     @Override
     protected void add(ReplySamples pane, ReplySample element) {
-        pane.add(element.seconds, element.withinSla, element.slaTargetSeconds);
+        pane.add(element);
     }
 
     @Override
     protected void merge(ReplySamples into, ReplySamples other) {
-        into.addAll(other);
+        into.merge(other);
     }
 
     @Override
@@ -41,18 +41,18 @@ public class FrtWindowFunction extends MinutePaneFunction<String, ReplySample, R
     }
 
     public static MetricPoint point(String channel, String window, long end, ReplySamples pane) {
-        Percentiles p = new Percentiles(pane.seconds, pane.count);
+        Percentiles p = pane.percentiles();
         return MetricPoint.builder("first_response", end)
                 .tag("channel", channel)
                 .tag("window", window)
                 .count("replies", pane.count)
                 .value("frt_mean_s", p.mean())
-                .value("frt_p50_s", p.nearestRank(50))
-                .value("frt_p90_s", p.nearestRank(90))
-                .value("frt_p95_s", p.nearestRank(95))
+                .value("frt_p50_s", p.p50())
+                .value("frt_p90_s", p.p90())
+                .value("frt_p95_s", p.p95())
                 .value("frt_max_s", p.max())
                 .count("within_sla", pane.withinSla)
-                .count("breached", pane.count - pane.withinSla)
+                .count("breached", pane.breached())
                 .value("sla_target_s", pane.slaTargetSeconds)
                 .build();
     }

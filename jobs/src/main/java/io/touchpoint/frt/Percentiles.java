@@ -3,41 +3,85 @@ package io.touchpoint.frt;
 import java.util.Arrays;
 
 /**
- * Exact nearest-rank percentiles (SPEC §4.3): the p-th percentile is the smallest sample v with at least p % of the
- * samples less than or equal to v, i.e. the value at rank ceil(p / 100 * n) of the sorted samples.
+ * Exact nearest-rank statistics of a set of samples (SPEC §4.3): the p-th percentile is the smallest sample v with
+ * at least p % of the samples ≤ v, which is the sample at rank ⌈p·n/100⌉ (1-based) in ascending order.
  */
 public final class Percentiles {
 
-    private final double[] sorted;
+    private final int count;
+    private final double p50;
+    private final double p90;
+    private final double p95;
+    private final double max;
+    private final double mean;
 
-    public Percentiles(double[] samples, int count) {
-        this.sorted = Arrays.copyOf(samples, count);
-        Arrays.sort(sorted);
-        if (count == 0) {
-            throw new IllegalArgumentException("no samples");
-        }
-    }
-
-    /** @param percent 1 to 100 */
-    public double nearestRank(int percent) {
-        // ceil(percent * n / 100) in integers: no floating-point rounding at exact ranks
-        int rank = (int) (((long) percent * sorted.length + 99) / 100);
-        return sorted[Math.max(1, rank) - 1];
-    }
-
-    public double max() {
-        return sorted[sorted.length - 1];
-    }
-
-    public double mean() {
+    private Percentiles(double[] sorted) {
+        count = sorted.length;
+        p50 = nearestRank(sorted, 50);
+        p90 = nearestRank(sorted, 90);
+        p95 = nearestRank(sorted, 95);
+        max = sorted[count - 1];
         double sum = 0;
         for (double v : sorted) {
             sum += v;
         }
-        return sum / sorted.length;
+        mean = sum / count;
+    }
+
+    /**
+     * The statistics of the first {@code count} values (not changed; sorted in a copy).
+     *
+     * @throws IllegalArgumentException when there are no samples: a window without replies writes no point
+     */
+    public static Percentiles of(double[] values, int count) {
+        if (count <= 0 || count > values.length) {
+            throw new IllegalArgumentException("need 1 to " + values.length + " samples, got " + count);
+        }
+        double[] sorted = Arrays.copyOf(values, count);
+        Arrays.sort(sorted);
+        return new Percentiles(sorted);
+    }
+
+    /**
+     * The nearest-rank {@code percent}-th percentile of ascending, non-empty {@code sorted}.
+     *
+     * @param percent 1 to 100
+     */
+    public static double nearestRank(double[] sorted, int percent) {
+        if (percent < 1 || percent > 100) {
+            throw new IllegalArgumentException("percentile must be 1 to 100, got " + percent);
+        }
+        // ⌈percent·n/100⌉ in integers: no floating-point error at exact ranks such as 90 % of 10
+        int rank = (int) (((long) percent * sorted.length + 99) / 100);
+        return sorted[rank - 1];
     }
 
     public int count() {
-        return sorted.length;
+        return count;
+    }
+
+    public double p50() {
+        return p50;
+    }
+
+    public double p90() {
+        return p90;
+    }
+
+    public double p95() {
+        return p95;
+    }
+
+    public double max() {
+        return max;
+    }
+
+    public double mean() {
+        return mean;
+    }
+
+    @Override
+    public String toString() {
+        return "n=" + count + " mean=" + mean + " p50=" + p50 + " p90=" + p90 + " p95=" + p95 + " max=" + max;
     }
 }

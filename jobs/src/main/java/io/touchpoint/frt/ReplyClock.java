@@ -1,117 +1,230 @@
 package io.touchpoint.frt;
 
-import io.touchpoint.avro.InteractionType;
+import io.touchpoint.avro.Channel;
+import io.touchpoint.ingest.Interaction;
+import io.touchpoint.ingest.TagValues;
+import java.io.Serializable;
+import java.util.HashSet;
+import java.util.Set;
 
 /**
- * The reply clock of one conversation (SPEC §4.3), fed its events in event-time order.
+ * The reply clock of one conversation (SPEC §4.3), fed that conversation's events in event-time order.
  *
  * <ul>
- *   <li>A cycle starts at the first customer-authored event (CONVERSATION_OPENED or CUSTOMER_MESSAGE); the clock
- *       starts there and is attributed to that event's channel and touchpoint.
- *   <li>The first AGENT_MESSAGE at or after the start stops it: that is one first-response sample. Bot messages,
- *       internal notes and other types never stop it; further customer messages keep the original start.
- *   <li>CONVERSATION_RESOLVED or CUSTOMER_ABANDONED before any agent reply: the cycle is abandoned.
- *   <li>CONVERSATION_REOPENED after a cycle ended or was answered begins a new cycle at the reopen's time. So does a
- *       customer message after the conversation was resolved (the customer is waiting again). A reopen while a
- *       clock runs keeps the running clock: that customer has been waiting since its start.
- *   <li>An agent message with no running clock, or before the clock's start (a late event), changes nothing.
+ *   <li>A cycle's clock starts at its first customer-authored event (CONVERSATION_OPENED or CUSTOMER_MESSAGE) and is
+ *       attributed to that event's channel, touchpoint and customer. Further customer messages while it runs keep
+ *       the original start: the customer has been waiting since then.
+ *   <li>The first AGENT_MESSAGE at or after the start stops it: one {@link ReplySample}. BOT_MESSAGE, INTERNAL_NOTE
+ *       and all other types never stop it. An agent message with no running clock changes nothing.
+ *   <li>CONVERSATION_RESOLVED or CUSTOMER_ABANDONED while the clock runs ends the cycle as ABANDONED (no sample).
+ *   <li>CONVERSATION_REOPENED starts a new cycle with the clock at the reopen's time. A reopen while a clock
+ *       already runs keeps that clock (nobody has answered yet). A customer-authored event after the cycle was
+ *       resolved or abandoned also starts a new cycle: the customer is waiting again.
+ *   <li>The SLA target is counted in the channel's business hours when it has a calendar, else wall-clock, for
+ *       both the reply's {@code withinSla} and the PASSED_SLA_UNANSWERED outcome; see {@link #slaDeadline}.
+ *   <li>After the lifetime (7 days by default) without an event the conversation is forgotten: a running clock
+ *       counts as EXPIRED, and a later event starts afresh as a new conversation.
+ *   <li>An event id seen before in this conversation is dropped and reported as a duplicate.
  * </ul>
- * Expiry (7 days without events) and the SLA deadline are driven by the owner's timers through {@link #expire} and
- * {@link #passSla}. Public fields: kept as Flink POJO state, one per conversation, dropped on expiry.
+ *
+ * <p>Time moves through {@link #apply} (an event) and {@link #advanceTo} (a timer of the owner, at
+ * {@link #nextWakeUp()}). Both first emit whatever became due before that instant, so the outcomes do not depend
+ * on whether a timer or a late-arriving event got there first.
+ *
+ * <p>State, one per conversation (a Flink POJO: public fields, no-arg constructor): the ids of the events seen,
+ * the phase of the current cycle, and its clock. All of it is cleared when the conversation is forgotten
+ * ({@link #expiresAt}), which bounds the set of seen ids by the conversation's life.
  */
-public class ReplyClock {
+public class ReplyClock implements Serializable {
 
-    /** Where a conversation's current cycle stands. */
+    private static final long serialVersionUID = 1L;
+
+    /** Where the current cycle stands. */
     public enum Phase {
-        NONE,
+        /** No cycle yet. */
+        NEW,
+        /** The clock runs: a customer waits for a first reply. */
         WAITING,
+        /** An agent replied; follow-up messages do not start a new clock. */
         ANSWERED,
-        ENDED
+        /** Resolved or abandoned; the next customer-authored event or reopen starts a new cycle. */
+        CLOSED
     }
 
-    /** What an event did to the clock. */
-    public enum Change {
-        NOTHING,
-        STARTED,
-        REPLIED,
-        ABANDONED
-    }
+    public Phase phase = Phase.NEW;
+    /** Event ids of this conversation seen so far. */
+    public Set<String> seenEventIds = new HashSet<>();
+    /** When the conversation is forgotten: latest event time + lifetime; {@link Long#MAX_VALUE} before any event. */
+    public long expiresAt = Long.MAX_VALUE;
 
-    public Phase phase = Phase.NONE;
+    /** The current cycle's clock: start (epoch ms) and attribution, from the event that started it. */
     public long start;
-    public String channel;
+    public Channel channel;
     public String touchpoint;
-    /** The customer of the event that started the clock; set by the owner. */
     public String customerId;
-    /** When the running clock passes its SLA target; computed by the owner at start. */
+    public String conversationId;
+    /**
+     * The last instant at which the running clock is still within its SLA target; it has passed the SLA at any
+     * later instant. With a calendar: the end of the moment the open time reaches the target (if that is a closing
+     * time, the next opening: a reply before then still counts as within). {@link Long#MAX_VALUE} if never.
+     */
     public long slaDeadline = Long.MAX_VALUE;
+    /** PASSED_SLA_UNANSWERED was emitted for the current cycle. */
     public boolean slaPassed;
 
     public ReplyClock() {}
 
-    public Change apply(InteractionType type, long at, String eventChannel, String eventTouchpoint) {
-        switch (type) {
+    /** Applies one event of this conversation. */
+    public ClockStep apply(Interaction e, FrtSettings settings) {
+        ClockStep step = new ClockStep();
+        long t = e.occurredAt;
+        advance(t, step);
+        step.markForgotten(false);
+        if (!seenEventIds.add(e.eventId)) {
+            step.markDuplicate();
+            return step;
+        }
+        long expiry = t + settings.lifetimeMillis();
+        expiresAt = expiresAt == Long.MAX_VALUE ? expiry : Math.max(expiresAt, expiry);
+
+        switch (e.type) {
             case CONVERSATION_OPENED, CUSTOMER_MESSAGE -> {
-                if (phase == Phase.NONE || phase == Phase.ENDED) {
-                    return startAt(at, eventChannel, eventTouchpoint);
+                if (phase == Phase.NEW || phase == Phase.CLOSED) {
+                    startClock(e, settings, step);
                 }
-                return Change.NOTHING;
             }
             case CONVERSATION_REOPENED -> {
                 if (phase != Phase.WAITING) {
-                    return startAt(at, eventChannel, eventTouchpoint);
+                    startClock(e, settings, step);
                 }
-                return Change.NOTHING;
             }
             case AGENT_MESSAGE -> {
-                if (phase == Phase.WAITING && at >= start) {
-                    phase = Phase.ANSWERED;
-                    return Change.REPLIED;
+                if (phase == Phase.WAITING && t >= start) {
+                    reply(t, settings, step);
                 }
-                return Change.NOTHING;
             }
             case CONVERSATION_RESOLVED, CUSTOMER_ABANDONED -> {
-                Phase before = phase;
-                if (phase != Phase.NONE) {
-                    phase = Phase.ENDED;
+                if (phase == Phase.WAITING) {
+                    step.outcome(outcome(CycleOutcome.Kind.ABANDONED, t));
                 }
-                return before == Phase.WAITING ? Change.ABANDONED : Change.NOTHING;
+                phase = Phase.CLOSED;
             }
             default -> {
-                return Change.NOTHING;
+                // bot messages, internal notes, cancellations, other: no effect on the clock
             }
+        }
+        return step;
+    }
+
+    /**
+     * Moves time to {@code now} without an event: emits PASSED_SLA_UNANSWERED if the running clock passed its
+     * target by then, and EXPIRED plus {@link ClockStep#forgotten()} if the conversation's lifetime is over.
+     */
+    public ClockStep advanceTo(long now) {
+        ClockStep step = new ClockStep();
+        advance(now, step);
+        return step;
+    }
+
+    private void advance(long now, ClockStep step) {
+        long passesAt = slaPassesAt();
+        if (passesAt <= now && passesAt <= expiresAt) {
+            slaPassed = true;
+            step.outcome(outcome(CycleOutcome.Kind.PASSED_SLA_UNANSWERED, passesAt));
+        }
+        if (now >= expiresAt) {
+            if (phase == Phase.WAITING) {
+                step.outcome(outcome(CycleOutcome.Kind.EXPIRED, expiresAt));
+            }
+            forget();
+            step.markForgotten(true);
         }
     }
 
-    private Change startAt(long at, String eventChannel, String eventTouchpoint) {
-        phase = Phase.WAITING;
-        start = at;
-        channel = eventChannel;
-        touchpoint = eventTouchpoint;
-        slaDeadline = Long.MAX_VALUE;
-        slaPassed = false;
-        return Change.STARTED;
+    /**
+     * Whether {@link #apply} would drop an event with this id at this event time as a duplicate: the id was seen in
+     * the conversation's current life. Lets an owner that holds events back (to apply them in event-time order)
+     * forward or drop them as they arrive.
+     */
+    public boolean isDuplicate(String eventId, long at) {
+        return at < expiresAt && seenEventIds.contains(eventId);
     }
 
+    /** A clock is running: a customer waits for a first reply (counted by the backlog gauge). */
     public boolean running() {
         return phase == Phase.WAITING;
     }
 
     /**
-     * Marks the SLA as passed if the clock still runs at {@code at} and is past its deadline; true the first time.
+     * The instant at which the running clock passes its SLA unanswered ({@code slaDeadline + 1} ms), or
+     * {@link Long#MAX_VALUE} when no clock runs, it has already passed, or it never will.
      */
-    public boolean passSla(long at) {
-        if (running() && !slaPassed && at > slaDeadline) {
-            slaPassed = true;
-            return true;
+    public long slaPassesAt() {
+        if (phase != Phase.WAITING || slaPassed || slaDeadline == Long.MAX_VALUE) {
+            return Long.MAX_VALUE;
         }
-        return false;
+        return slaDeadline + 1;
     }
 
-    /** The conversation is forgotten; true when a clock was still running (an expired cycle). */
-    public boolean expire() {
-        boolean wasRunning = running();
-        phase = Phase.NONE;
-        return wasRunning;
+    /** When the owner should call {@link #advanceTo} next: the SLA passing or the expiry, whichever is first. */
+    public long nextWakeUp() {
+        return Math.min(slaPassesAt(), expiresAt);
+    }
+
+    /** True before the first event and after the conversation was forgotten: nothing worth keeping. */
+    public boolean empty() {
+        return expiresAt == Long.MAX_VALUE;
+    }
+
+    private void startClock(Interaction e, FrtSettings settings, ClockStep step) {
+        phase = Phase.WAITING;
+        start = e.occurredAt;
+        channel = e.channel;
+        touchpoint = e.touchpoint;
+        customerId = e.customerId;
+        conversationId = e.conversationId;
+        slaDeadline = settings.slaDeadline(e.channel, e.occurredAt);
+        slaPassed = false;
+        step.markStarted();
+    }
+
+    private void reply(long stop, FrtSettings settings, ClockStep step) {
+        ReplySample s = new ReplySample();
+        s.channel = TagValues.channel(channel);
+        s.touchpoint = touchpoint;
+        s.customerId = customerId;
+        s.conversationId = conversationId;
+        s.start = start;
+        s.stop = stop;
+        s.frtSeconds = settings.countedSeconds(channel, start, stop);
+        s.slaTargetSeconds = settings.targetSeconds(channel);
+        s.withinSla = s.frtSeconds <= s.slaTargetSeconds;
+        phase = Phase.ANSWERED;
+        step.reply(s);
+        step.outcome(outcome(s.withinSla ? CycleOutcome.Kind.REPLIED_WITHIN_SLA : CycleOutcome.Kind.REPLIED_AFTER_SLA,
+                stop));
+    }
+
+    private CycleOutcome outcome(CycleOutcome.Kind kind, long at) {
+        return new CycleOutcome(kind, customerId, conversationId, TagValues.channel(channel), touchpoint, at);
+    }
+
+    private void forget() {
+        phase = Phase.NEW;
+        seenEventIds = new HashSet<>();
+        expiresAt = Long.MAX_VALUE;
+        start = 0;
+        channel = null;
+        touchpoint = null;
+        customerId = null;
+        conversationId = null;
+        slaDeadline = Long.MAX_VALUE;
+        slaPassed = false;
+    }
+
+    @Override
+    public String toString() {
+        return "ReplyClock{" + phase + " start=" + start + ' ' + channel + '/' + touchpoint + " deadline=" + slaDeadline
+                + " passed=" + slaPassed + " expiresAt=" + expiresAt + " seen=" + seenEventIds.size() + '}';
     }
 }

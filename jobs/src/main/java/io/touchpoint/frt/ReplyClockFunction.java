@@ -1,6 +1,5 @@
 package io.touchpoint.frt;
 
-import io.touchpoint.avro.Channel;
 import io.touchpoint.backlog.ClockChange;
 import io.touchpoint.ingest.Interaction;
 import io.touchpoint.ingest.TagValues;
@@ -19,17 +18,19 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 /**
- * Per conversation: drops duplicate event ids (counted), forwards each new event at once (for volume and churn),
- * and runs the {@link ReplyClock} over the events in event-time order — each event waits until the watermark
- * reaches it, so events of one conversation that arrive slightly out of order are still applied in order. Events
- * that arrive after the watermark passed them are applied when they arrive.
+ * Per conversation, drives its {@link ReplyClock} over the events in event-time order: each event waits until the
+ * watermark reaches it, so events of one conversation that arrive slightly out of order are still applied in
+ * order; an event that arrives after the watermark passed it is applied at once. Each event that is not a
+ * duplicate (an id seen in this conversation's life, applied or waiting) is forwarded at once, for volume and
+ * churn; duplicates are dropped and counted.
  *
  * <p>Side outputs: first-response samples, clock starts and stops for the backlog, and cycle outcomes for churn,
- * including the moment a running clock passes its SLA (an event-time timer at the deadline).
+ * including the moment a running clock passes its SLA and expiries (an event-time timer at
+ * {@link ReplyClock#nextWakeUp()}).
  *
- * <p>State per conversation: the event ids seen, the clock, the events waiting for the watermark, and the latest
- * event time. All of it is dropped when the conversation has had no event for its lifetime (7 days of event time);
- * a clock still running then is counted as expired.
+ * <p>State per conversation: the clock (which holds the event ids seen) and the events waiting for the watermark.
+ * The clock is dropped when the conversation has had no event for its lifetime (7 days of event time); waiting
+ * events leave as their timers fire.
  */
 public class ReplyClockFunction extends KeyedProcessFunction<String, Interaction, Interaction> {
 
@@ -39,130 +40,125 @@ public class ReplyClockFunction extends KeyedProcessFunction<String, Interaction
     public static final OutputTag<PipelineCount> DUPLICATES = new OutputTag<>("interaction-duplicates") {};
 
     private final String source;
-    private final long lifetimeMillis;
     private final FrtSettings settings;
 
-    private transient MapState<String, Boolean> seen;
     private transient ValueState<ReplyClock> clock;
     private transient MapState<Long, List<Interaction>> waiting;
-    private transient ValueState<Long> lastEvent;
 
     public ReplyClockFunction(String source, long lifetimeMillis, FrtSettings settings) {
         this.source = source;
-        this.lifetimeMillis = lifetimeMillis;
-        this.settings = settings;
+        this.settings = settings.withLifetimeMillis(lifetimeMillis);
     }
 
     @Override
     public void open(OpenContext context) {
-        seen = getRuntimeContext().getMapState(new MapStateDescriptor<>("seen", Types.STRING, Types.BOOLEAN));
         clock = getRuntimeContext().getState(
-                new ValueStateDescriptor<>("clock", TypeInformation.of(ReplyClock.class)));
+                new ValueStateDescriptor<>("reply-clock", TypeInformation.of(ReplyClock.class)));
         waiting = getRuntimeContext().getMapState(new MapStateDescriptor<>("waiting", Types.LONG,
                 Types.LIST(TypeInformation.of(Interaction.class))));
-        lastEvent = getRuntimeContext().getState(new ValueStateDescriptor<>("last-event", Types.LONG));
     }
 
     @Override
     public void processElement(Interaction event, Context ctx, Collector<Interaction> out) throws Exception {
-        if (seen.contains(event.eventId)) {
+        ReplyClock c = current();
+        if (c.isDuplicate(event.eventId, event.occurredAt) || isWaiting(event.eventId)) {
             ctx.output(DUPLICATES, PipelineCount.duplicate(source));
             return;
         }
-        seen.put(event.eventId, true);
-        out.collect(event);
-
-        Long last = lastEvent.value();
-        if (last == null || event.occurredAt > last) {
-            lastEvent.update(event.occurredAt);
-            ctx.timerService().registerEventTimeTimer(event.occurredAt + lifetimeMillis);
-        }
         if (event.occurredAt <= ctx.timerService().currentWatermark()) {
-            apply(event, ctx);
+            out.collect(event);
+            apply(c, event, ctx);
+            store(c, ctx);
             return;
         }
-        List<Interaction> atSameTime = waiting.get(event.occurredAt);
+        // a copy: with object reuse the input object is overwritten by the next record
+        Interaction held = copy(event);
+        out.collect(event);
+        List<Interaction> atSameTime = waiting.get(held.occurredAt);
         if (atSameTime == null) {
             atSameTime = new ArrayList<>(1);
         }
-        atSameTime.add(copy(event));
-        waiting.put(event.occurredAt, atSameTime);
-        ctx.timerService().registerEventTimeTimer(event.occurredAt);
+        atSameTime.add(held);
+        waiting.put(held.occurredAt, atSameTime);
+        ctx.timerService().registerEventTimeTimer(held.occurredAt);
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<Interaction> out) throws Exception {
-        // The SLA check comes first: a reply at this very instant is already past the target, and the churn
-        // pipeline counts each breach once, from PASSED_SLA_UNANSWERED.
-        // At the end of a bounded run all remaining timers fire at once: deadlines and expiries after the data are
-        // not events of the run, so they are not reported (the state is still cleaned up).
-        boolean endOfInput = ctx.timerService().currentWatermark() == Long.MAX_VALUE;
-        ReplyClock c = clock.value();
-        if (c != null && !endOfInput && c.passSla(timestamp)) {
-            clock.update(c);
-            ctx.output(OUTCOMES, outcome(CycleOutcome.Kind.PASSED_SLA_UNANSWERED, c, ctx.getCurrentKey(), timestamp));
-        }
+        ReplyClock c = current();
         List<Interaction> due = waiting.get(timestamp);
         if (due != null) {
             waiting.remove(timestamp);
             for (Interaction event : due) {
-                apply(event, ctx);
+                apply(c, event, ctx);
             }
         }
-        c = clock.value();
-        Long last = lastEvent.value();
-        if (last != null && timestamp >= last + lifetimeMillis && waiting.isEmpty()) {
-            if (c != null && c.expire() && !endOfInput) {
-                ctx.output(CLOCK_CHANGES, ClockChange.of(c.channel, ctx.getCurrentKey(), ClockChange.Kind.EXPIRED, timestamp));
-                ctx.output(OUTCOMES, outcome(CycleOutcome.Kind.EXPIRED, c, ctx.getCurrentKey(), timestamp));
-            }
-            seen.clear();
-            clock.clear();
-            lastEvent.clear();
+        ClockStep step = c.advanceTo(timestamp);
+        // At the end of a bounded run every remaining timer fires at once: an SLA passing or an expiry after the
+        // data is not an event of the run, so it is not reported (the state is still cleaned up).
+        if (ctx.timerService().currentWatermark() != Long.MAX_VALUE) {
+            emit(step, c, ctx);
         }
+        store(c, ctx);
     }
 
-    private void apply(Interaction event, Context ctx) throws Exception {
+    private ReplyClock current() throws Exception {
         ReplyClock c = clock.value();
-        if (c == null) {
-            c = new ReplyClock();
-        }
-        String conversation = ctx.getCurrentKey();
-        ReplyClock.Change change = c.apply(event.type, event.occurredAt, TagValues.channel(event.channel), event.touchpoint);
-        switch (change) {
-            case STARTED -> {
-                c.slaDeadline = settings.deadline(event.channel, event.occurredAt);
-                c.customerId = event.customerId;
-                if (c.slaDeadline != Long.MAX_VALUE) {
-                    ctx.timerService().registerEventTimeTimer(c.slaDeadline + 1);
-                }
-                ctx.output(CLOCK_CHANGES, ClockChange.started(c.channel, conversation, c.start, c.slaDeadline));
-            }
-            case REPLIED -> {
-                Channel channel = Channel.valueOf(c.channel.toUpperCase(java.util.Locale.ROOT));
-                double seconds = settings.seconds(channel, c.start, event.occurredAt);
-                long target = settings.targetSeconds(channel);
-                boolean within = seconds <= target;
-                ctx.output(REPLIES, new ReplySample(c.channel, event.occurredAt, seconds, within, target));
-                ctx.output(CLOCK_CHANGES, ClockChange.of(c.channel, conversation, ClockChange.Kind.REPLIED,
-                        event.occurredAt));
-                ctx.output(OUTCOMES, outcome(within ? CycleOutcome.Kind.REPLIED_WITHIN_SLA
-                        : CycleOutcome.Kind.REPLIED_AFTER_SLA, c, conversation, event.occurredAt));
-            }
-            case ABANDONED -> {
-                ctx.output(CLOCK_CHANGES, ClockChange.of(c.channel, conversation, ClockChange.Kind.ABANDONED,
-                        event.occurredAt));
-                ctx.output(OUTCOMES, outcome(CycleOutcome.Kind.ABANDONED, c, conversation, event.occurredAt));
-            }
-            default -> {
-                // no change to report
-            }
+        return c == null ? new ReplyClock() : c;
+    }
+
+    private void store(ReplyClock c, Context ctx) throws Exception {
+        if (c.empty()) {
+            clock.clear();
+            return;
         }
         clock.update(c);
+        long wakeUp = c.nextWakeUp();
+        if (wakeUp != Long.MAX_VALUE) {
+            ctx.timerService().registerEventTimeTimer(wakeUp);
+        }
     }
 
-    private static CycleOutcome outcome(CycleOutcome.Kind kind, ReplyClock c, String conversation, long at) {
-        return new CycleOutcome(kind, c.customerId, conversation, c.channel, c.touchpoint, at);
+    private boolean isWaiting(String eventId) throws Exception {
+        for (List<Interaction> events : waiting.values()) {
+            for (Interaction e : events) {
+                if (e.eventId.equals(eventId)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private void apply(ReplyClock c, Interaction event, Context ctx) {
+        ClockStep step = c.apply(event, settings);
+        if (step.duplicate()) {
+            // duplicates are dropped on arrival; this only guards against a change there
+            ctx.output(DUPLICATES, PipelineCount.duplicate(source));
+        }
+        emit(step, c, ctx);
+    }
+
+    private static void emit(ClockStep step, ReplyClock c, Context ctx) {
+        for (CycleOutcome o : step.outcomes()) {
+            ctx.output(OUTCOMES, o);
+            ClockChange.Kind kind = switch (o.kind) {
+                case REPLIED_WITHIN_SLA, REPLIED_AFTER_SLA -> ClockChange.Kind.REPLIED;
+                case ABANDONED -> ClockChange.Kind.ABANDONED;
+                case EXPIRED -> ClockChange.Kind.EXPIRED;
+                case PASSED_SLA_UNANSWERED -> null; // the backlog reads SLA passing from the deadline
+            };
+            if (kind != null) {
+                ctx.output(CLOCK_CHANGES, ClockChange.of(o.channel, o.conversationId, kind, o.at));
+            }
+        }
+        if (step.reply() != null) {
+            ctx.output(REPLIES, step.reply());
+        }
+        if (step.started()) {
+            ctx.output(CLOCK_CHANGES,
+                    ClockChange.started(TagValues.channel(c.channel), c.conversationId, c.start, c.slaDeadline));
+        }
     }
 
     private static Interaction copy(Interaction e) {

@@ -1,47 +1,88 @@
 package io.touchpoint.frt;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
 
 class PercentilesTest {
 
     @Test
-    void nearestRankOfOneToTen() {
-        Percentiles p = new Percentiles(new double[] {7, 3, 10, 1, 5, 2, 9, 4, 8, 6}, 10);
-        // ranks ceil(0.5 * 10) = 5, ceil(0.9 * 10) = 9, ceil(0.95 * 10) = 10
-        assertThat(p.nearestRank(50)).isEqualTo(5.0);
-        assertThat(p.nearestRank(90)).isEqualTo(9.0);
-        assertThat(p.nearestRank(95)).isEqualTo(10.0);
+    void oneToTen() {
+        // ranks ⌈0.5·10⌉ = 5, ⌈0.9·10⌉ = 9, ⌈0.95·10⌉ = 10; mean 55 / 10
+        Percentiles p = Percentiles.of(new double[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10}, 10);
+        assertThat(p.p50()).isEqualTo(5.0);
+        assertThat(p.p90()).isEqualTo(9.0);
+        assertThat(p.p95()).isEqualTo(10.0);
         assertThat(p.max()).isEqualTo(10.0);
         assertThat(p.mean()).isEqualTo(5.5);
+        assertThat(p.count()).isEqualTo(10);
     }
 
     @Test
-    void nearestRankWithTiesAndAnUnsortedList() {
-        // sorted: 12, 12, 30, 30, 30, 45, 90, 600 (n = 8)
-        Percentiles p = new Percentiles(new double[] {30, 600, 12, 30, 45, 12, 90, 30, 999}, 8);
-        assertThat(p.count()).isEqualTo(8);
-        assertThat(p.nearestRank(50)).isEqualTo(30.0);  // rank 4
-        assertThat(p.nearestRank(90)).isEqualTo(600.0); // rank ceil(7.2) = 8
-        assertThat(p.nearestRank(25)).isEqualTo(12.0);  // rank 2
-        assertThat(p.nearestRank(75)).isEqualTo(45.0);  // rank 6
-        // 20 samples: p95 is rank 19 exactly, not 20
-        double[] twenty = new double[20];
+    void unsortedWithTies() {
+        // sorted: 10 10 20 20 20 30 40 50; ranks ⌈4⌉ = 4 -> 20, ⌈7.2⌉ = 8 -> 50, ⌈7.6⌉ = 8 -> 50; mean 200 / 8
+        double[] values = {30, 10, 20, 20, 50, 10, 40, 20};
+        Percentiles p = Percentiles.of(values, values.length);
+        assertThat(p.p50()).isEqualTo(20.0);
+        assertThat(p.p90()).isEqualTo(50.0);
+        assertThat(p.p95()).isEqualTo(50.0);
+        assertThat(p.max()).isEqualTo(50.0);
+        assertThat(p.mean()).isEqualTo(25.0);
+        assertThat(values).containsExactly(30, 10, 20, 20, 50, 10, 40, 20); // the input is left alone
+    }
+
+    @Test
+    void twentyDescendingSeparatesP90FromP95() {
+        double[] values = new double[20];
         for (int i = 0; i < 20; i++) {
-            twenty[i] = i + 1;
+            values[i] = 20 - i;
         }
-        assertThat(new Percentiles(twenty, 20).nearestRank(95)).isEqualTo(19.0);
+        // ranks 10, 18, 19 of 1..20
+        Percentiles p = Percentiles.of(values, 20);
+        assertThat(p.p50()).isEqualTo(10.0);
+        assertThat(p.p90()).isEqualTo(18.0);
+        assertThat(p.p95()).isEqualTo(19.0);
+        assertThat(p.max()).isEqualTo(20.0);
+        assertThat(p.mean()).isEqualTo(10.5);
     }
 
     @Test
-    void slaTargetsHaveTheSpecDefaultsAndTakeOverrides() {
-        SlaTargets defaults = SlaTargets.defaults();
-        assertThat(defaults.secondsFor(io.touchpoint.avro.Channel.PHONE)).isEqualTo(60);
-        assertThat(defaults.secondsFor(io.touchpoint.avro.Channel.EMAIL)).isEqualTo(14_400);
-        SlaTargets custom = SlaTargets.parse("chat=90, email=7200");
-        assertThat(custom.secondsFor(io.touchpoint.avro.Channel.CHAT)).isEqualTo(90);
-        assertThat(custom.secondsFor(io.touchpoint.avro.Channel.EMAIL)).isEqualTo(7200);
-        assertThat(custom.secondsFor(io.touchpoint.avro.Channel.SMS)).isEqualTo(900);
+    void onlyTheFirstCountValuesAndAtLeastOne() {
+        // spare capacity after count is ignored
+        Percentiles p = Percentiles.of(new double[] {7.5, 99, 99}, 1);
+        assertThat(p.p50()).isEqualTo(7.5);
+        assertThat(p.p95()).isEqualTo(7.5);
+        assertThat(p.max()).isEqualTo(7.5);
+        assertThatThrownBy(() -> Percentiles.of(new double[4], 0)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(Percentiles.nearestRank(new double[] {1, 2, 3}, 1)).isEqualTo(1.0);
+        assertThat(Percentiles.nearestRank(new double[] {1, 2, 3}, 100)).isEqualTo(3.0);
+    }
+
+    @Test
+    void minutePanesMergeIntoAWindow() {
+        ReplySamples first = new ReplySamples();
+        first.add(30, true, 120);
+        first.add(150, false, 120);
+        first.add(60, true, 120);
+        ReplySamples second = new ReplySamples();
+        second.add(90, true, 120);
+        second.add(300, false, 120);
+
+        ReplySamples window = new ReplySamples();
+        window.merge(first);
+        window.merge(second);
+        // 30 60 90 150 300: ranks 3, 5, 5; mean 630 / 5
+        Percentiles p = window.percentiles();
+        assertThat(window.count).isEqualTo(5);
+        assertThat(window.withinSla).isEqualTo(3);
+        assertThat(window.breached()).isEqualTo(2);
+        assertThat(window.slaTargetSeconds).isEqualTo(120);
+        assertThat(p.p50()).isEqualTo(90.0);
+        assertThat(p.p90()).isEqualTo(300.0);
+        assertThat(p.max()).isEqualTo(300.0);
+        assertThat(p.mean()).isEqualTo(126.0);
+        assertThat(first.count).isEqualTo(3); // a pane merged into a window is unchanged
+        assertThat(first.percentiles().p50()).isEqualTo(60.0);
     }
 }

@@ -76,9 +76,9 @@ class ReplyClockFunctionTest {
 
         List<ReplySample> replies = side(ReplyClockFunction.REPLIES);
         assertThat(replies).hasSize(1);
-        assertThat(replies.get(0).seconds).isEqualTo(95.0);
+        assertThat(replies.get(0).frtSeconds).isEqualTo(95.0);
         assertThat(replies.get(0).withinSla).isTrue(); // chat target 120 s
-        assertThat(replies.get(0).at).isEqualTo(t("2026-11-20T10:01:35Z"));
+        assertThat(replies.get(0).stop).isEqualTo(t("2026-11-20T10:01:35Z"));
         assertThat(side(ReplyClockFunction.OUTCOMES)).extracting(o -> o.kind)
                 .containsExactly(CycleOutcome.Kind.REPLIED_WITHIN_SLA);
         assertThat(side(ReplyClockFunction.CLOCK_CHANGES)).extracting(c -> c.kind)
@@ -108,7 +108,7 @@ class ReplyClockFunctionTest {
         assertThat(side(ReplyClockFunction.OUTCOMES)).extracting(o -> o.kind + "@" + Instant.ofEpochMilli(o.at))
                 .containsExactly("PASSED_SLA_UNANSWERED@2026-11-20T10:01:00.001Z",
                         "REPLIED_AFTER_SLA@2026-11-20T10:03:00Z");
-        assertThat(side(ReplyClockFunction.REPLIES).get(0).seconds).isEqualTo(180.0);
+        assertThat(side(ReplyClockFunction.REPLIES).get(0).frtSeconds).isEqualTo(180.0);
         assertThat(side(ReplyClockFunction.OUTCOMES).get(0).customerId).isEqualTo("cust-c3");
     }
 
@@ -130,16 +130,53 @@ class ReplyClockFunctionTest {
 
     @Test
     void anEmailOverTheWeekendCountsOnlyBusinessHours() throws Exception {
-        open(new FrtSettings(SlaTargets.defaults(),
-                Map.of(Channel.EMAIL, BusinessCalendar.parse("Europe/Berlin; mon-fri 09:00-18:00"))));
+        open(FrtSettings.of(SlaTargets.defaults(),
+                Map.of(Channel.EMAIL, BusinessCalendar.parse("Europe/Berlin; mon-fri 09:00-18:00")),
+                FrtSettings.DEFAULT_LIFETIME_MILLIS));
         // Friday 17:50 Berlin (16:50Z) -> Monday 09:10 Berlin (08:10Z): 20 minutes of open time
         send(event("c5", Channel.EMAIL, InteractionType.CUSTOMER_MESSAGE, "2026-11-20T16:50:00Z"));
         send(event("c5", Channel.EMAIL, InteractionType.AGENT_MESSAGE, "2026-11-23T08:10:00Z"));
         harness.processWatermark(t("2026-11-23T12:00:00Z"));
         ReplySample sample = side(ReplyClockFunction.REPLIES).get(0);
-        assertThat(sample.seconds).isEqualTo(1200.0);
+        assertThat(sample.frtSeconds).isEqualTo(1200.0);
         assertThat(sample.withinSla).isTrue();
         // the 4 h target under business hours ends Monday 12:50 Berlin: the clock had stopped before
         assertThat(side(ReplyClockFunction.CLOCK_CHANGES).get(0).slaDeadline).isEqualTo(t("2026-11-23T11:50:00Z"));
+    }
+
+    @Test
+    void timersReportTheSlaPassingAndTheExpiryThenDropTheState() throws Exception {
+        open(FrtSettings.defaults());
+        long start = t("2026-11-20T10:00:00Z");
+        send(event("x9", "c6", Channel.CHAT, InteractionType.CUSTOMER_MESSAGE, "2026-11-20T10:00:00Z"));
+        harness.processWatermark(start + 120_000);
+        assertThat(side(ReplyClockFunction.OUTCOMES)).isEmpty();
+
+        harness.processWatermark(start + 120_001);
+        assertThat(side(ReplyClockFunction.OUTCOMES)).extracting(o -> o.kind + "@" + (o.at - start))
+                .containsExactly("PASSED_SLA_UNANSWERED@120001");
+        assertThat(side(ReplyClockFunction.CLOCK_CHANGES).get(0).slaDeadline).isEqualTo(start + 120_000);
+
+        long week = Duration.ofDays(7).toMillis();
+        harness.processWatermark(start + week);
+        assertThat(side(ReplyClockFunction.OUTCOMES)).extracting(o -> o.kind + "@" + (o.at - start))
+                .containsExactly("PASSED_SLA_UNANSWERED@120001", "EXPIRED@" + week);
+        assertThat(side(ReplyClockFunction.CLOCK_CHANGES)).extracting(c -> c.kind + " " + c.channel + "/"
+                + c.conversationId).containsExactly("STARTED chat/c6", "EXPIRED chat/c6");
+        assertThat(harness.numKeyedStateEntries()).isZero();
+    }
+
+    @Test
+    void aDuplicateWaitingForTheWatermarkIsDroppedOnArrival() throws Exception {
+        open(FrtSettings.defaults());
+        send(event("y1", "c7", Channel.CHAT, InteractionType.CONVERSATION_OPENED, "2026-11-20T10:00:00Z"));
+        send(event("y1", "c7", Channel.CHAT, InteractionType.CONVERSATION_OPENED, "2026-11-20T10:00:00Z"));
+        assertThat(harness.extractOutputValues()).hasSize(1);
+        assertThat(side(ReplyClockFunction.DUPLICATES)).hasSize(1);
+        send(event("y2", "c7", Channel.CHAT, InteractionType.AGENT_MESSAGE, "2026-11-20T10:00:30Z"));
+        harness.processWatermark(t("2026-11-20T10:01:00Z"));
+        assertThat(side(ReplyClockFunction.CLOCK_CHANGES)).extracting(c -> c.kind)
+                .containsExactly(ClockChange.Kind.STARTED, ClockChange.Kind.REPLIED);
+        assertThat(side(ReplyClockFunction.REPLIES)).extracting(r -> r.frtSeconds).containsExactly(30.0);
     }
 }
