@@ -122,6 +122,11 @@ public final class MonitorOptions {
     public static final ConfigOption<Duration> CHECKPOINT_INTERVAL = ConfigOptions.key("checkpoint.interval")
             .durationType().defaultValue(Duration.ofSeconds(10));
 
+    public static final ConfigOption<String> CHECKPOINT_DIR = ConfigOptions.key("checkpoint.dir")
+            .stringType().noDefaultValue()
+            .withDescription("Where checkpoints are stored (a file:// or other Flink file system URI). Unset: the "
+                    + "cluster's own setting; bin/touchpoint run uses .stack/checkpoints.");
+
     public static final ConfigOption<Integer> PARALLELISM = ConfigOptions.key("job.parallelism")
             .intType().defaultValue(2);
 }

@@ -34,6 +34,7 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -84,6 +85,14 @@ public final class MonitorJob {
         Duration checkpoints = config.get(MonitorOptions.CHECKPOINT_INTERVAL);
         if (!checkpoints.isZero()) {
             env.enableCheckpointing(checkpoints.toMillis());
+            String dir = config.get(MonitorOptions.CHECKPOINT_DIR);
+            if (dir != null) {
+                // The default in-memory checkpoint storage caps state at 5 MB: real state needs a file system.
+                Configuration storage = new Configuration();
+                storage.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+                storage.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, dir);
+                env.configure(storage);
+            }
         }
         long lateness = config.get(MonitorOptions.ALLOWED_LATENESS).toMillis();
         String interactionTopic = config.get(MonitorOptions.TOPIC_INTERACTIONS);

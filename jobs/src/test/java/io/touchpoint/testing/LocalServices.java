@@ -19,11 +19,13 @@ public final class LocalServices implements AutoCloseable {
     public final LocalKafka kafka;
     public final LocalInflux influx;
     public final String prefix;
+    private final Path dir;
 
-    private LocalServices(LocalKafka kafka, LocalInflux influx, String prefix) {
+    private LocalServices(LocalKafka kafka, LocalInflux influx, String prefix, Path dir) {
         this.kafka = kafka;
         this.influx = influx;
         this.prefix = prefix;
+        this.dir = dir;
     }
 
     /** Starts both; topics are {@code PREFIX.interactions} (3 partitions), {@code PREFIX.surveys}, ... */
@@ -32,7 +34,7 @@ public final class LocalServices implements AutoCloseable {
         LocalInflux influx = LocalInflux.start(dir.resolve("influx"), 0, false);
         kafka.createTopics(3, prefix + ".interactions");
         kafka.createTopics(1, prefix + ".surveys", prefix + ".dead-letter", prefix + ".churn-risk");
-        return new LocalServices(kafka, influx, prefix);
+        return new LocalServices(kafka, influx, prefix, dir);
     }
 
     public String interactions() {
@@ -59,6 +61,7 @@ public final class LocalServices implements AutoCloseable {
         config.set(MonitorOptions.INFLUX_DATABASE, database());
         config.set(MonitorOptions.BOUNDED, true);
         config.set(MonitorOptions.CHECKPOINT_INTERVAL, Duration.ofSeconds(2));
+        config.set(MonitorOptions.CHECKPOINT_DIR, dir.resolve("checkpoints").toUri().toString());
         return config;
     }
 

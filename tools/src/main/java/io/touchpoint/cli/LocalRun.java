@@ -19,7 +19,14 @@ final class LocalRun {
         config.set(MonitorOptions.BOUNDED, true);
         config.set(MonitorOptions.PARALLELISM, parallelism);
         config.set(MonitorOptions.CHECKPOINT_INTERVAL, Duration.ofSeconds(10));
+        config.set(MonitorOptions.CHECKPOINT_DIR, defaultCheckpointDir());
         return config;
+    }
+
+    /** Local runs keep checkpoints under .stack/checkpoints of the checkout (git-ignored). */
+    static String defaultCheckpointDir() {
+        return java.nio.file.Path.of(System.getProperty("touchpoint.home", ".")).resolve(".stack").resolve("checkpoints")
+                .toAbsolutePath().normalize().toUri().toString();
     }
 
     /** Runs the job to its end and returns the wall-clock seconds it took. */

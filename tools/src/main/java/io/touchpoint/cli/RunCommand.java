@@ -26,6 +26,9 @@ public final class RunCommand {
             err.println("touchpoint run: " + Touchpoint.oneLine(e));
             return 2;
         }
+        if (config.getOptional(MonitorOptions.CHECKPOINT_DIR).isEmpty()) {
+            config.set(MonitorOptions.CHECKPOINT_DIR, LocalRun.defaultCheckpointDir());
+        }
         try {
             Preflight.requireKafka(config.get(MonitorOptions.KAFKA_BOOTSTRAP), MonitorConfig.kafkaClientProperties(config));
             Preflight.requireInflux(config.get(MonitorOptions.INFLUX_URL));
