@@ -39,15 +39,32 @@ public final class BenchCommand {
 
     static final String USAGE = String.join("\n",
             "usage: touchpoint bench [--events N] [--parallelism P] [--seed S]",
+            "       touchpoint bench churn-state [--customers N]",
             "",
             "Pre-fills local Kafka topics (3 partitions each) with N simulated events (default 1000000), then",
             "measures (1) the ceiling: one plain KafkaConsumer reading and Avro-decoding every record, and",
             "(2) the monitor job, bounded, at parallelism P (default 2) writing to a local influxd.",
-            "Prints events/s for both, their ratio, points/s into InfluxDB and the peak heap used.");
+            "Prints events/s for both, their ratio, points/s into InfluxDB and the peak heap used.",
+            "churn-state: heap and serialized bytes per tracked customer of the churn-risk state (default 5000000).");
 
     private BenchCommand() {}
 
     public static int run(String[] args, PrintStream out, PrintStream err) {
+        if (args.length > 0 && args[0].equals("churn-state")) {
+            long customers = 5_000_000;
+            if (args.length == 3 && args[1].equals("--customers")) {
+                customers = Long.parseLong(args[2]);
+            } else if (args.length != 1) {
+                err.println("touchpoint bench: churn-state takes only --customers N");
+                return 2;
+            }
+            try {
+                return ChurnStateBench.run(customers, out);
+            } catch (Exception e) {
+                err.println("touchpoint bench: " + Touchpoint.oneLine(e));
+                return 1;
+            }
+        }
         long events = 1_000_000;
         int parallelism = 2;
         long seed = 11;
