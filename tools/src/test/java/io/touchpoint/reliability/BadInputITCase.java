@@ -64,8 +64,8 @@ class BadInputITCase {
         long validSurveys = 0;
         long badInteractions = 0;
         long badSurveys = 0;
-        Simulator simulator = new Simulator(Scenario.steady().daytimeAllDay(), end.minus(Duration.ofHours(2)),
-                Duration.ofHours(2), 4);
+        Simulator simulator = new Simulator(Scenario.steady().daytimeAllDay(), end.minus(Duration.ofHours(3)),
+                Duration.ofHours(3), 4);
         int n = 0;
         while (simulator.hasNext()) {
             SpecificRecord r = simulator.next();
