@@ -12,6 +12,7 @@ import org.influxdb.dto.QueryResult;
 /** Opens checked connections to InfluxDB: the one place that knows about credentials and start-up checks. */
 public final class InfluxConnections {
 
+
     private InfluxConnections() {}
 
     /**

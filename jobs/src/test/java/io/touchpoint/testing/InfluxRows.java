@@ -21,6 +21,11 @@ public final class InfluxRows implements AutoCloseable {
         this.database = database;
     }
 
+    public InfluxRows(String url, String database, String user, String password) {
+        this.influx = InfluxDBFactory.connect(url, user, password);
+        this.database = database;
+    }
+
     public List<Map<String, Object>> query(String influxql) {
         QueryResult result = influx.query(new Query(influxql, database), TimeUnit.MILLISECONDS);
         if (result.hasError()) {

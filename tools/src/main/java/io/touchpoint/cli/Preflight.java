@@ -1,5 +1,7 @@
 package io.touchpoint.cli;
 
+import io.touchpoint.influx.InfluxConnections;
+import io.touchpoint.influx.InfluxSettings;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -26,6 +28,15 @@ public final class Preflight {
         } catch (Exception e) {
             throw new IllegalStateException("cannot reach Kafka at " + bootstrap
                     + " (is it running? 'bin/touchpoint stack up' starts a local one)");
+        }
+    }
+
+    /** Opens and closes one connection with the job's InfluxDB settings: wrong credentials fail here, at start-up. */
+    public static void requireCredentials(org.apache.flink.configuration.Configuration config) {
+        try {
+            InfluxConnections.open(InfluxSettings.from(config)).close();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e.getMessage());
         }
     }
 

@@ -32,6 +32,7 @@ public final class RunCommand {
         try {
             Preflight.requireKafka(config.get(MonitorOptions.KAFKA_BOOTSTRAP), MonitorConfig.kafkaClientProperties(config));
             Preflight.requireInflux(config.get(MonitorOptions.INFLUX_URL));
+            Preflight.requireCredentials(config);
         } catch (IllegalStateException e) {
             err.println("touchpoint run: " + e.getMessage());
             return 1;
