@@ -1,8 +1,11 @@
 package io.touchpoint.backlog;
 
+import io.touchpoint.avro.Channel;
+import io.touchpoint.frt.FrtSettings;
 import io.touchpoint.influx.MetricPoint;
 import io.touchpoint.window.MinuteGaugeFunction;
 import java.util.List;
+import java.util.Locale;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -22,11 +25,14 @@ import org.apache.flink.util.Collector;
  */
 public class BacklogFunction extends MinuteGaugeFunction<ClockChange> {
 
+    private final FrtSettings settings;
     private transient MapState<String, ClockChange> running;
     private transient ValueState<Boolean> wasRunning;
 
-    public BacklogFunction() {
+    /** @param settings for the SLA target written with each point ({@code sla_target_s}, beyond SPEC §4.4) */
+    public BacklogFunction(FrtSettings settings) {
         super(ClockChange.class);
+        this.settings = settings;
     }
 
     @Override
@@ -73,6 +79,7 @@ public class BacklogFunction extends MinuteGaugeFunction<ClockChange> {
                     .count("over_sla", gauge.overSla())
                     .count("abandoned", abandoned)
                     .count("expired", expired)
+                    .value("sla_target_s", settings.targetSeconds(Channel.valueOf(channel.toUpperCase(Locale.ROOT))))
                     .build());
         }
         if (gauge.awaiting() > 0) {

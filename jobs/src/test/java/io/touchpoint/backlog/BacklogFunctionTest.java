@@ -19,7 +19,7 @@ class BacklogFunctionTest {
     @BeforeEach
     void open() throws Exception {
         harness = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
-                new BacklogFunction(), c -> c.channel, Types.STRING, io.touchpoint.window.MinuteGaugeFunction.HORIZON);
+                new BacklogFunction(io.touchpoint.frt.FrtSettings.defaults()), c -> c.channel, Types.STRING, io.touchpoint.window.MinuteGaugeFunction.HORIZON);
     }
 
     @AfterEach
@@ -62,6 +62,8 @@ class BacklogFunctionTest {
                 "10:03 awaiting=1 oldest=140.0 over=1 abandoned=0 expired=0",
                 "10:04 awaiting=0 oldest=0.0 over=0 abandoned=1 expired=0");
         assertThat(harness.extractOutputValues()).allSatisfy(p -> assertThat(p.tag("channel")).isEqualTo("chat"));
+        // the chat SLA target rides along, so alerts can compare the wait with it
+        assertThat(harness.extractOutputValues()).allSatisfy(p -> assertThat(p.field("sla_target_s")).isEqualTo(120.0));
     }
 
     @Test
