@@ -1,0 +1,131 @@
+package io.touchpoint.grafana;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reads everything under {@code grafana/}: every InfluxQL query of the dashboards (panels and template variables)
+ * and of the alert rules, with Grafana's macros substituted as Grafana does, plus the catalogue of what the job
+ * writes (SPEC §4) to check the queries' names against.
+ */
+final class Provisioning {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+    /** SPEC §4 (and {@code sla_target_s} on backlog): measurement -> tag and field names the job writes. */
+    static final Map<String, Set<String>> CATALOGUE = Map.of(
+            "nps", Set.of("channel", "window", "responses", "promoters", "passives", "detractors", "nps",
+                    "nps_ci95_low", "nps_ci95_high"),
+            "nps_touchpoint", Set.of("channel", "window", "touchpoint", "responses", "promoters", "passives",
+                    "detractors", "nps", "nps_ci95_low", "nps_ci95_high"),
+            "csat", Set.of("channel", "window", "responses", "satisfied", "csat"),
+            "ces", Set.of("channel", "window", "responses", "ces_mean"),
+            "first_response", Set.of("channel", "window", "replies", "frt_mean_s", "frt_p50_s", "frt_p90_s",
+                    "frt_p95_s", "frt_max_s", "within_sla", "breached", "sla_target_s"),
+            "backlog", Set.of("channel", "awaiting_first_reply", "oldest_wait_s", "over_sla", "abandoned", "expired",
+                    "sla_target_s"),
+            "interactions", Set.of("channel", "events", "conversations_opened", "customer_messages",
+                    "agent_messages", "bot_messages", "resolved", "reopened", "cancellations"),
+            "churn_risk", Set.of("channel", "new_high_risk", "new_medium_risk", "recovered", "high_risk_customers",
+                    "medium_risk_customers"),
+            "pipeline", Set.of("source", "records_in", "dead_letter", "duplicates", "too_late", "watermark_lag_s"));
+
+    /** One query found in the provisioning, where it was found, and (for alert rules) its look-back window. */
+    record Query(String where, String text, long lookBackSeconds) {
+
+        String measurement() {
+            Matcher m = Pattern.compile("FROM \"([a-z_]+)\"").matcher(text);
+            return m.find() ? m.group(1) : null;
+        }
+
+        /** Quoted identifiers that name fields or tags (aliases after AS are not). */
+        List<String> identifiers() {
+            List<String> names = new ArrayList<>();
+            Matcher m = Pattern.compile("(AS )?\"([^\"]+)\"").matcher(text);
+            while (m.find()) {
+                if (m.group(1) == null && !m.group(2).equals(measurement())) {
+                    names.add(m.group(2));
+                }
+            }
+            return names;
+        }
+
+        /**
+         * The query as Grafana sends it for a time range ending at {@code endMillis}: {@code $timeFilter} becomes
+         * the range, {@code $__interval} one minute, {@code $channel} and {@code $touchpoint} the chosen values
+         * (All for touchpoint is Grafana's regex {@code .*}).
+         */
+        String substituted(long endMillis, long rangeSeconds, String channel) {
+            long start = endMillis - rangeSeconds * 1000;
+            return text.replace("$timeFilter", "time >= " + start + "ms and time <= " + endMillis + "ms")
+                    .replace("$__interval", "1m")
+                    .replace("$channel", channel)
+                    .replace("$touchpoint", ".*");
+        }
+    }
+
+    static Path root() {
+        Path dir = Path.of("").toAbsolutePath();
+        while (!Files.exists(dir.resolve("grafana"))) {
+            dir = dir.getParent();
+        }
+        return dir;
+    }
+
+    static JsonNode yaml(String relative) throws IOException {
+        return YAML.readTree(root().resolve(relative).toFile());
+    }
+
+    static List<Path> dashboards() throws IOException {
+        try (var files = Files.list(root().resolve("grafana/dashboards"))) {
+            return files.filter(p -> p.toString().endsWith(".json")).sorted().toList();
+        }
+    }
+
+    static List<Query> queries() throws IOException {
+        List<Query> queries = new ArrayList<>();
+        for (Path file : dashboards()) {
+            JsonNode dash = JSON.readTree(file.toFile());
+            for (JsonNode variable : dash.path("templating").path("list")) {
+                queries.add(new Query(file.getFileName() + " variable " + variable.path("name").asText(),
+                        variable.path("query").asText(), 6 * 3600));
+            }
+            for (JsonNode panel : dash.path("panels")) {
+                for (JsonNode target : panel.path("targets")) {
+                    queries.add(new Query(file.getFileName() + " panel " + panel.path("id").asInt() + " "
+                            + target.path("refId").asText(), target.path("query").asText(), 6 * 3600));
+                }
+            }
+        }
+        for (JsonNode rule : rules()) {
+            for (JsonNode data : rule.path("data")) {
+                if (!data.path("datasourceUid").asText().equals("__expr__")) {
+                    queries.add(new Query("rule " + rule.path("uid").asText(), data.path("model").path("query").asText(),
+                            data.path("relativeTimeRange").path("from").asLong()));
+                }
+            }
+        }
+        return queries;
+    }
+
+    static List<JsonNode> rules() throws IOException {
+        List<JsonNode> rules = new ArrayList<>();
+        for (JsonNode group : yaml("grafana/provisioning/alerting/rules.yaml").path("groups")) {
+            group.path("rules").forEach(rules::add);
+        }
+        return rules;
+    }
+
+    private Provisioning() {}
+}
