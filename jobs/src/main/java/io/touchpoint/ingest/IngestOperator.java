@@ -77,12 +77,14 @@ public class IngestOperator extends AbstractStreamOperator<Ingested>
 
     @Override
     public void processWatermark(Watermark mark) throws Exception {
-        watermark = mark.getTimestamp();
         if (mark.getTimestamp() == Long.MAX_VALUE) {
+            // The last report of a bounded run carries the last event-time watermark, so the final pipeline point
+            // says how far behind the wall clock the data was; the end-of-input watermark itself says nothing.
             // Downstream flushes its last points on the final watermark: report before it passes.
             reportIfAny();
             output.collect(HORIZON, new StreamRecord<>(maxEventTime));
         }
+        watermark = mark.getTimestamp();
         super.processWatermark(mark);
     }
 

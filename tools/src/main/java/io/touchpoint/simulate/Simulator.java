@@ -56,7 +56,8 @@ public final class Simulator implements Iterator<SpecificRecord> {
         this.end = this.start + duration.toMillis();
         this.seed = seed;
         this.random = new SplittableRandom(seed);
-        this.customers = (int) Math.max(50, duration.toHours() * 150);
+        // A customer base large enough that most conversations are a customer's first: some come back, few daily.
+        this.customers = (int) Math.max(500, duration.toHours() * 2_000);
         for (ChannelProfile profile : ChannelProfile.ALL) {
             scheduleArrival(profile, this.start);
         }
@@ -131,9 +132,9 @@ public final class Simulator implements Iterator<SpecificRecord> {
             c.add(t + seconds(1, 4), InteractionType.BOT_MESSAGE, null, null);
         }
         boolean incident = scenario.affects(channel, t, start, duration);
-        double delay = logNormal(p.medianReplySeconds() * (incident ? scenario.replyDelayFactor() : 1), 0.8);
+        double delay = logNormal(p.medianReplySeconds() * (incident ? scenario.replyDelayFactor() : 1), 0.6);
         if (incident && scenario.agentsOffline()) {
-            delay = (scenario.incidentEnd(start, duration) - t) / 1000.0 + logNormal(p.medianReplySeconds(), 0.8);
+            delay = (scenario.incidentEnd(start, duration) - t) / 1000.0 + logNormal(p.medianReplySeconds(), 0.6);
         }
         double patience = logNormal(p.medianPatienceSeconds(), 0.9);
         if (random.nextDouble() < 0.08) {
@@ -162,7 +163,7 @@ public final class Simulator implements Iterator<SpecificRecord> {
         if (random.nextDouble() < 0.07) {
             last += seconds(600, 36_000);
             c.add(last, InteractionType.CONVERSATION_REOPENED, null, null);
-            last += (long) (logNormal(p.medianReplySeconds(), 0.8) * 1000);
+            last += (long) (logNormal(p.medianReplySeconds(), 0.6) * 1000);
             c.add(last, InteractionType.AGENT_MESSAGE, agent, null);
             last += seconds(30, 600);
             c.add(last, InteractionType.CONVERSATION_RESOLVED, agent, null);
