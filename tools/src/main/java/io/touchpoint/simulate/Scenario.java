@@ -1,7 +1,17 @@
 package io.touchpoint.simulate;
 
 import io.touchpoint.avro.Channel;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
 import java.util.Locale;
 
 /**
@@ -21,7 +31,7 @@ public record Scenario(
         boolean dayCurve) {
 
     public static Scenario steady() {
-        return new Scenario("steady", null, 0, 0, 1, 1, 0, false, true);
+        return named("steady");
     }
 
     /** The same scenario at daytime volume around the clock, so a short run shows busy traffic at any hour. */
@@ -30,21 +40,58 @@ public record Scenario(
                 agentsOffline, false);
     }
 
-    /** Built-in scenarios by name: {@code steady}, {@code email-outage}, {@code chat-surge}, {@code nps-drop}. */
-    public static Scenario named(String name) {
-        return switch (name.toLowerCase(Locale.ROOT)) {
-            case "steady" -> steady();
-            // E-mail replies six times slower in the second half, and customers feel it.
-            case "email-outage" -> new Scenario("email-outage", Channel.EMAIL, 0.5, 1.0, 6, 1, -3, false, true);
-            // Three times the chat arrivals for the middle third; the same agents, so replies slow down.
-            case "chat-surge" -> new Scenario("chat-surge", Channel.CHAT, 0.33, 0.67, 4, 3, -1, false, true);
-            // Phone NPS drops by four points in the second half (a bad product release, say).
-            case "nps-drop" -> new Scenario("nps-drop", Channel.PHONE, 0.5, 1.0, 1, 1, -4, false, true);
-            // Nobody answers chat in the second half.
-            case "chat-agents-offline" -> new Scenario("chat-agents-offline", Channel.CHAT, 0.5, 1.0, 1, 1, -2, true, true);
-            default -> throw new IllegalArgumentException("unknown scenario '" + name
-                    + "' (steady, email-outage, chat-surge, nps-drop, chat-agents-offline)");
-        };
+    /** The names of the scenarios that ship in {@code tools/src/main/resources/scenarios}. */
+    public static List<String> builtIn() {
+        try (InputStream in = Scenario.class.getResourceAsStream("/scenarios/index.txt")) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().map(String::strip)
+                    .filter(l -> !l.isEmpty()).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * A scenario by built-in name, or from a properties file: {@code name}, {@code incident.channel},
+     * {@code incident.from} and {@code incident.to} (fractions of the run), {@code reply-delay-factor},
+     * {@code arrival-factor}, {@code nps-shift}, {@code agents-offline}; see the built-in files for examples.
+     */
+    public static Scenario named(String nameOrFile) {
+        Properties p = new Properties();
+        Path file = Path.of(nameOrFile);
+        try {
+            if (Files.isRegularFile(file)) {
+                try (Reader r = Files.newBufferedReader(file)) {
+                    p.load(r);
+                }
+            } else {
+                InputStream in = Scenario.class.getResourceAsStream(
+                        "/scenarios/" + nameOrFile.toLowerCase(Locale.ROOT) + ".properties");
+                if (in == null || nameOrFile.contains("/")) {
+                    throw new IllegalArgumentException("unknown scenario '" + nameOrFile + "' (a file, or one of "
+                            + String.join(", ", builtIn()) + ")");
+                }
+                try (Reader r = new InputStreamReader(in, StandardCharsets.UTF_8)) {
+                    p.load(r);
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read scenario " + nameOrFile + ": " + e.getMessage());
+        }
+        try {
+            String channel = p.getProperty("incident.channel");
+            return new Scenario(
+                    p.getProperty("name", file.getFileName().toString()),
+                    channel == null ? null : Channel.valueOf(channel.strip().toUpperCase(Locale.ROOT)),
+                    Double.parseDouble(p.getProperty("incident.from", "0")),
+                    Double.parseDouble(p.getProperty("incident.to", channel == null ? "0" : "1")),
+                    Double.parseDouble(p.getProperty("reply-delay-factor", "1")),
+                    Double.parseDouble(p.getProperty("arrival-factor", "1")),
+                    Double.parseDouble(p.getProperty("nps-shift", "0")),
+                    Boolean.parseBoolean(p.getProperty("agents-offline", "false").strip()),
+                    true);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("scenario " + nameOrFile + ": " + e.getMessage());
+        }
     }
 
     boolean affects(Channel channel, long at, long start, Duration duration) {

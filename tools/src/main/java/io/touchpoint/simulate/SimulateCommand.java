@@ -23,12 +23,13 @@ import org.apache.flink.configuration.Configuration;
 public final class SimulateCommand {
 
     static final String USAGE = String.join("\n",
-            "usage: touchpoint simulate [--scenario NAME] [--speed X|max] [--duration D] [--seed N]",
+            "usage: touchpoint simulate [--scenario NAME|FILE] [--speed X|max] [--duration D] [--seed N]",
             "                           [--kafka HOST:PORT] [--config FILE] [--output FILE.jsonl[.gz]] [--end INSTANT]",
             "",
             "Realistic contact-centre traffic on every channel: conversations with bots, agents, reopens,",
             "abandonment and cancellations, and surveys. The same seed gives the same traffic.",
-            "  --scenario NAME   steady (default), email-outage, chat-surge, nps-drop, chat-agents-offline",
+            "  --scenario NAME   steady (default), email-outage, chat-surge, nps-drop, chat-agents-offline,",
+            "                    or a scenario file (see tools/src/main/resources/scenarios/*.properties)",
             "  --speed max       simulate the DURATION that ends now (or at --end) and publish it at once",
             "  --speed X         live: publish as it happens, X times faster than real time, event times = now",
             "                    (default 1; delays shrink by X)",

@@ -106,4 +106,26 @@ class SimulatorTest {
         sorted.sort(null);
         return sorted.get(sorted.size() / 2);
     }
+
+    @Test
+    void scenariosComeFromFilesBuiltInOrGiven(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        assertThat(Scenario.builtIn()).containsExactly("steady", "email-outage", "chat-surge", "nps-drop",
+                "chat-agents-offline");
+        Scenario outage = Scenario.named("email-outage");
+        assertThat(outage.incidentChannel()).isEqualTo(Channel.EMAIL);
+        assertThat(outage.incidentFrom()).isEqualTo(0.5);
+        assertThat(outage.replyDelayFactor()).isEqualTo(6.0);
+        assertThat(outage.npsShift()).isEqualTo(-3.0);
+        java.nio.file.Path file = dir.resolve("sms-storm.properties");
+        java.nio.file.Files.writeString(file, "name = sms-storm\nincident.channel = SMS\narrival-factor = 5\n");
+        Scenario storm = Scenario.named(file.toString());
+        assertThat(storm.name()).isEqualTo("sms-storm");
+        assertThat(storm.incidentChannel()).isEqualTo(Channel.SMS);
+        assertThat(storm.incidentTo()).isEqualTo(1.0);
+        assertThat(storm.arrivalFactor()).isEqualTo(5.0);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Scenario.named("tornado"))
+                .hasMessage("unknown scenario 'tornado' (a file, or one of steady, email-outage, chat-surge, nps-drop, "
+                        + "chat-agents-offline)");
+    }
 }
