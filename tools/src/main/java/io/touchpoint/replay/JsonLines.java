@@ -1,6 +1,7 @@
 package io.touchpoint.replay;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -10,16 +11,20 @@ import io.touchpoint.avro.InteractionType;
 import io.touchpoint.avro.SurveyResponse;
 import io.touchpoint.avro.SurveyType;
 import java.io.BufferedReader;
+import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Locale;
@@ -39,7 +44,9 @@ import org.apache.avro.specific.SpecificRecord;
  */
 public final class JsonLines {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    // Trailing tokens fail, so that two objects glued on one line are a line error rather than half a line read.
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private JsonLines() {}
 
@@ -71,6 +78,10 @@ public final class JsonLines {
             long number = 0;
             for (String line = reader.readLine(); line != null; line = reader.readLine()) {
                 number++;
+                if (number == 1 && line.startsWith("\uFEFF")) {
+                    // Exports saved by some Windows tools start with a byte-order mark.
+                    line = line.substring(1);
+                }
                 if (line.isBlank()) {
                     continue;
                 }
@@ -123,6 +134,23 @@ public final class JsonLines {
         };
     }
 
+    /**
+     * Writes every record to {@code file} (gzipped when the name ends in {@code .gz}) in the form {@link #read}
+     * reads back equal; returns how many were written.
+     */
+    public static long write(Path file, Iterator<? extends SpecificRecord> records) throws IOException {
+        long n = 0;
+        try (Out out = new Out(file)) {
+            while (records.hasNext()) {
+                out.accept(records.next());
+                n++;
+            }
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+        return n;
+    }
+
     /** Writes records in the same form (ISO instants, lower-case enum symbols), optionally gzipped. */
     public static final class Out implements AutoCloseable, Consumer<SpecificRecord> {
         private final Writer writer;
@@ -130,7 +158,7 @@ public final class JsonLines {
         public Out(Path file) throws IOException {
             OutputStream raw = Files.newOutputStream(file);
             OutputStream out = file.toString().endsWith(".gz") ? new GZIPOutputStream(raw, 1 << 16) : raw;
-            this.writer = new java.io.BufferedWriter(new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8));
+            this.writer = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8));
         }
 
         @Override
@@ -139,7 +167,7 @@ public final class JsonLines {
                 writer.write(toJson(record));
                 writer.write('\n');
             } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
+                throw new UncheckedIOException(e);
             }
         }
 
@@ -263,7 +291,7 @@ public final class JsonLines {
             } catch (IllegalArgumentException e) {
                 if (fallback == null) {
                     throw new LineException(line, key + " \"" + node.get(key).asText() + "\" is not one of "
-                            + java.util.Arrays.toString(type.getEnumConstants()));
+                            + Arrays.toString(type.getEnumConstants()));
                 }
                 return fallback;
             }

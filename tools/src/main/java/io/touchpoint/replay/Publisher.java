@@ -2,8 +2,12 @@ package io.touchpoint.replay;
 
 import io.touchpoint.avro.InteractionEvent;
 import io.touchpoint.avro.SurveyResponse;
+import io.touchpoint.config.MonitorOptions;
 import io.touchpoint.schemas.SingleObjectCodec;
 import java.nio.charset.StandardCharsets;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.avro.specific.SpecificRecord;
@@ -27,6 +31,12 @@ public final class Publisher implements AutoCloseable {
     private long interactionCount;
     private long surveyCount;
 
+    /** Publishes to the default topics {@code cx.interactions} and {@code cx.surveys}. */
+    public Publisher(String bootstrapServers, Properties clientSettings) {
+        this(bootstrapServers, MonitorOptions.TOPIC_INTERACTIONS.defaultValue(),
+                MonitorOptions.TOPIC_SURVEYS.defaultValue(), clientSettings);
+    }
+
     /**
      * @param clientSettings extra Kafka client settings (security, SASL), from a properties file
      */
@@ -45,6 +55,16 @@ public final class Publisher implements AutoCloseable {
         this.surveyTopic = surveyTopic;
     }
 
+    /** Publishes every record in iteration order and waits until Kafka has acknowledged them all. */
+    public Map<String, Long> publishAll(Iterator<? extends SpecificRecord> records) {
+        while (records.hasNext()) {
+            publish(records.next());
+        }
+        flush();
+        return counts();
+    }
+
+    /** Sends one record; a failure of an earlier send is thrown here or by {@link #flush()}. */
     public void publish(SpecificRecord record) {
         if (record instanceof InteractionEvent e) {
             send(interactionTopic, e.getConversationId(), interactions.encode(e));
@@ -76,6 +96,14 @@ public final class Publisher implements AutoCloseable {
         if (failed != null) {
             throw new IllegalStateException("publishing to Kafka failed: " + failed.getMessage(), failed);
         }
+    }
+
+    /** Records published so far per topic (both topics listed, also when nothing went to one). */
+    public Map<String, Long> counts() {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        counts.put(interactionTopic, interactionCount);
+        counts.merge(surveyTopic, surveyCount, Long::sum);
+        return counts;
     }
 
     public long interactions() {

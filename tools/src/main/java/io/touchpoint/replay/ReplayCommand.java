@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.configuration.Configuration;
+import org.apache.kafka.common.KafkaException;
 
 /** {@code touchpoint replay --input FILE.jsonl[.gz]}: publishes a JSON Lines export to the input topics. */
 public final class ReplayCommand {
@@ -46,8 +47,8 @@ public final class ReplayCommand {
             if (input == null) {
                 throw new IllegalArgumentException("--input FILE is required");
             }
-            if (!Files.isReadable(input)) {
-                throw new IllegalArgumentException("cannot read " + input);
+            if (!Files.isRegularFile(input) || !Files.isReadable(input)) {
+                throw new IllegalArgumentException("cannot read " + input + " (no such file, or not readable)");
             }
         } catch (IllegalArgumentException e) {
             err.println("touchpoint replay: " + e.getMessage());
@@ -87,7 +88,11 @@ public final class ReplayCommand {
             publisher.flush();
             out.println("published " + publisher.interactions() + " interactions, " + publisher.surveys()
                     + " surveys to " + bootstrap + (bad[0] > 0 ? "; skipped " + bad[0] + " bad lines" : ""));
-        } catch (IOException | IllegalStateException e) {
+        } catch (IOException e) {
+            // e.g. a truncated .gz: what was read before is published, the rest is not
+            err.println("touchpoint replay: cannot read " + input + ": " + e.getMessage());
+            return 1;
+        } catch (IllegalStateException | KafkaException e) {
             err.println("touchpoint replay: " + e.getMessage());
             return 1;
         }

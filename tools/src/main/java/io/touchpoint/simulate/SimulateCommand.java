@@ -18,6 +18,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.configuration.Configuration;
+import org.apache.kafka.common.KafkaException;
 
 /** {@code touchpoint simulate}: synthetic traffic to Kafka (or to a JSON Lines file). */
 public final class SimulateCommand {
@@ -27,7 +28,7 @@ public final class SimulateCommand {
             "                           [--kafka HOST:PORT] [--config FILE] [--output FILE.jsonl[.gz]] [--end INSTANT]",
             "",
             "Realistic contact-centre traffic on every channel: conversations with bots, agents, reopens,",
-            "abandonment and cancellations, and surveys. The same seed gives the same traffic.",
+            "abandonment and cancellations, and surveys. The same seed and period give the same traffic.",
             "  --scenario NAME   steady (default), email-outage, chat-surge, nps-drop, chat-agents-offline,",
             "                    or a scenario file (see tools/src/main/resources/scenarios/*.properties)",
             "  --speed max       simulate the DURATION that ends now (or at --end) and publish it at once",
@@ -35,7 +36,9 @@ public final class SimulateCommand {
             "                    (default 1; delays shrink by X)",
             "  --duration D      e.g. 90m, 3h, 2d (default 3h with --speed max, else 1h)",
             "  --seed N          default 1",
-            "  --output FILE     write JSON Lines instead of publishing (for replay)");
+            "  --output FILE     write JSON Lines (.gz: gzipped) instead of publishing, for replay",
+            "  --end INSTANT     with --speed max or --output: the period ends here (default: the current minute)",
+            "  --kafka H:P       default 127.0.0.1:9092; topics and client settings (SASL) come from --config");
 
     private SimulateCommand() {}
 
@@ -73,6 +76,10 @@ public final class SimulateCommand {
             return 2;
         }
         boolean maxSpeed = speed == null;
+        if (end != null && !maxSpeed && output == null) {
+            err.println("touchpoint simulate: --end needs --speed max or --output (live traffic starts now)");
+            return 2;
+        }
         if (duration == null) {
             duration = maxSpeed || output != null ? Duration.ofHours(3) : Duration.ofHours(1);
         }
@@ -84,36 +91,42 @@ public final class SimulateCommand {
             start = Instant.now();
         }
         Simulator simulator = new Simulator(scenario, start, duration, seed);
-        try {
-            if (output != null) {
-                long n = 0;
-                try (JsonLines.Out file = new JsonLines.Out(output)) {
-                    while (simulator.hasNext()) {
-                        file.accept(simulator.next());
-                        n++;
-                    }
-                }
-                out.println("wrote " + n + " records (" + scenario.name() + ", " + start + " to " + start.plus(duration)
-                        + ") to " + output);
+        if (output != null) {
+            try {
+                long n = JsonLines.write(output, simulator);
+                out.println("wrote " + n + " records (" + scenario.name() + ", seed " + seed + ", " + start + " to "
+                        + start.plus(duration) + ") to " + output);
                 return 0;
+            } catch (IOException e) {
+                err.println("touchpoint simulate: cannot write " + output + ": " + e.getMessage());
+                return 1;
             }
-            Configuration config = MonitorConfig.load(configFile,
+        }
+        Configuration config;
+        String bootstrap;
+        try {
+            config = MonitorConfig.load(configFile,
                     kafka == null ? Map.of() : Map.of(MonitorOptions.KAFKA_BOOTSTRAP.key(), kafka), System.getenv());
-            String bootstrap = config.get(MonitorOptions.KAFKA_BOOTSTRAP);
+            bootstrap = config.get(MonitorOptions.KAFKA_BOOTSTRAP);
             Preflight.requireKafka(bootstrap, MonitorConfig.kafkaClientProperties(config));
-            try (Publisher publisher = new Publisher(bootstrap, config.get(MonitorOptions.TOPIC_INTERACTIONS),
-                    config.get(MonitorOptions.TOPIC_SURVEYS), MonitorConfig.kafkaClientProperties(config))) {
-                if (!maxSpeed) {
-                    out.println("simulating " + scenario.name() + " live at " + speed + "x for " + duration
-                            + " (Ctrl-C stops)");
-                }
-                publish(simulator, publisher, maxSpeed ? 0 : speed, start.toEpochMilli());
-                publisher.flush();
-                out.println("published " + publisher.interactions() + " interactions, " + publisher.surveys()
-                        + " surveys (" + scenario.name() + ", seed " + seed + ") to " + bootstrap);
+        } catch (IOException | IllegalArgumentException | IllegalStateException e) {
+            // a bad config file or an unreachable broker: nothing was published
+            err.println("touchpoint simulate: " + e.getMessage());
+            return 2;
+        }
+        try (Publisher publisher = new Publisher(bootstrap, config.get(MonitorOptions.TOPIC_INTERACTIONS),
+                config.get(MonitorOptions.TOPIC_SURVEYS), MonitorConfig.kafkaClientProperties(config))) {
+            if (!maxSpeed) {
+                out.println("simulating " + scenario.name() + " live at " + speed + "x for " + duration
+                        + " (Ctrl-C stops)");
             }
+            publish(simulator, publisher, maxSpeed ? 0 : speed, start.toEpochMilli());
+            publisher.flush();
+            out.println("published " + publisher.interactions() + " interactions, " + publisher.surveys()
+                    + " surveys (" + scenario.name() + ", seed " + seed
+                    + (maxSpeed ? ", " + start + " to " + start.plus(duration) : ", live") + ") to " + bootstrap);
             return 0;
-        } catch (IllegalStateException | IOException | IllegalArgumentException e) {
+        } catch (IllegalStateException | KafkaException e) {
             err.println("touchpoint simulate: " + e.getMessage());
             return 1;
         } catch (InterruptedException e) {

@@ -9,9 +9,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Iterator;
+import java.util.Locale;
 import java.util.NoSuchElementException;
 import java.util.PriorityQueue;
+import java.util.Spliterator;
+import java.util.Spliterators;
 import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
 import org.apache.avro.specific.SpecificRecord;
 
 /**
@@ -31,6 +36,7 @@ public final class Simulator implements Iterator<SpecificRecord> {
     private final long end;
     private final Duration duration;
     private final long seed;
+    private final String run;
     private final SplittableRandom random;
     private final PriorityQueue<Scheduled> queue = new PriorityQueue<>();
     private final int customers;
@@ -55,12 +61,21 @@ public final class Simulator implements Iterator<SpecificRecord> {
         this.duration = duration;
         this.end = this.start + duration.toMillis();
         this.seed = seed;
+        // Ids carry the seed and the period's start, so that runs over different periods never share an event,
+        // conversation or response id (the job would drop them as duplicates) while the same run is the same.
+        this.run = seed + "-" + Long.toString(this.start / 1000, 36);
         this.random = new SplittableRandom(seed);
         // A customer base large enough that most conversations are a customer's first: some come back, few daily.
         this.customers = (int) Math.max(500, duration.toHours() * 2_000);
         for (ChannelProfile profile : ChannelProfile.ALL) {
             scheduleArrival(profile, this.start);
         }
+    }
+
+    /** The remaining records as a sequential stream, in the same order as this iterator. */
+    public Stream<SpecificRecord> stream() {
+        return StreamSupport.stream(
+                Spliterators.spliteratorUnknownSize(this, Spliterator.ORDERED | Spliterator.NONNULL), false);
     }
 
     @Override
@@ -119,10 +134,10 @@ public final class Simulator implements Iterator<SpecificRecord> {
 
     private void openConversation(ChannelProfile p, long t0) {
         Channel channel = p.channel();
-        String conversation = "conv-" + seed + "-" + (++conversations);
+        String conversation = "conv-" + run + "-" + (++conversations);
         String customer = "cust-" + seed + "-" + (1 + random.nextInt(customers));
         String touchpoint = p.touchpoints().get(random.nextInt(p.touchpoints().size()));
-        String agent = "agent-" + channel.name().toLowerCase() + "-" + (1 + random.nextInt(12));
+        String agent = "agent-" + channel.name().toLowerCase(Locale.ROOT) + "-" + (1 + random.nextInt(12));
         Conversation c = new Conversation(channel, touchpoint, customer, conversation);
 
         c.add(t0, InteractionType.CONVERSATION_OPENED, null, null);
@@ -186,7 +201,7 @@ public final class Simulator implements Iterator<SpecificRecord> {
             case CES -> 7 - (int) Math.round(npsScore * 0.6);
         };
         add(at, SurveyResponse.newBuilder()
-                .setResponseId("resp-" + seed + "-" + (++responses))
+                .setResponseId("resp-" + run + "-" + (++responses))
                 .setOccurredAt(Instant.ofEpochMilli(at))
                 .setChannel(p.channel())
                 .setTouchpoint(c.touchpoint)
@@ -235,7 +250,7 @@ public final class Simulator implements Iterator<SpecificRecord> {
 
         void add(long at, InteractionType type, String agent, Float sentiment) {
             Simulator.this.add(at, InteractionEvent.newBuilder()
-                    .setEventId("evt-" + seed + "-" + (++events))
+                    .setEventId("evt-" + run + "-" + (++events))
                     .setOccurredAt(Instant.ofEpochMilli(at))
                     .setChannel(channel)
                     .setTouchpoint(touchpoint)
