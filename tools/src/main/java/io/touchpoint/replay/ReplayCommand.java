@@ -44,6 +44,9 @@ public final class ReplayCommand {
                     default -> throw new IllegalArgumentException("unknown argument '" + args[i] + "' (see --help)");
                 }
             }
+            if (configFile != null && !Files.isRegularFile(configFile)) {
+                throw new IllegalArgumentException("cannot read config " + configFile + " (no such file)");
+            }
             if (input == null) {
                 throw new IllegalArgumentException("--input FILE is required");
             }

@@ -9,6 +9,7 @@ import io.touchpoint.replay.JsonLines;
 import io.touchpoint.replay.Publisher;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -69,6 +70,9 @@ public final class SimulateCommand {
                     case "--end" -> end = instant(value(args, ++i, "--end"));
                     default -> throw new IllegalArgumentException("unknown argument '" + args[i] + "' (see --help)");
                 }
+            }
+            if (configFile != null && !Files.isRegularFile(configFile)) {
+                throw new IllegalArgumentException("cannot read config " + configFile + " (no such file)");
             }
             scenario = Scenario.named(scenarioName);
         } catch (IllegalArgumentException e) {

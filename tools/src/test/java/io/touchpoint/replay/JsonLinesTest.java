@@ -128,4 +128,88 @@ class JsonLinesTest {
         });
         assertThat(read).isEqualTo(original);
     }
+
+    @Test
+    void absentOptionalFieldsAreNullOrEmptyAndOffsetsAreConverted() throws Exception {
+        InteractionEvent e = (InteractionEvent) JsonLines.parse("{\"kind\":\"interaction\",\"event_id\":\"e\","
+                + "\"occurred_at\":\"2017-10-31T23:10:47+01:00\",\"channel\":\"pHoNe\",\"customer_id\":\"c\","
+                + "\"conversation_id\":\"v\",\"type\":\"Conversation_Opened\",\"touchpoint\":null}", 1);
+        assertThat(e.getOccurredAt()).isEqualTo(Instant.parse("2017-10-31T22:10:47Z"));
+        assertThat(e.getChannel()).isEqualTo(Channel.PHONE);
+        assertThat(e.getType()).isEqualTo(InteractionType.CONVERSATION_OPENED);
+        assertThat(e.getTouchpoint()).isNull();
+        assertThat(e.getAgentId()).isNull();
+        assertThat(e.getSentiment()).isNull();
+        assertThat(e.getAttributes()).isEmpty();
+    }
+
+    @Test
+    void invalidInteractionValuesAlsoPassThrough() throws Exception {
+        String touchpoint = "t".repeat(100);
+        InteractionEvent e = (InteractionEvent) JsonLines.parse("{\"kind\":\"interaction\",\"event_id\":\"\","
+                + "\"occurred_at\":-5,\"channel\":\"chat\",\"customer_id\":\"\",\"conversation_id\":\"v\","
+                + "\"type\":\"customer_message\",\"sentiment\":3.5,\"touchpoint\":\"" + touchpoint + "\"}", 1);
+        assertThat(e.getEventId()).isEmpty();
+        assertThat(e.getCustomerId()).isEmpty();
+        assertThat(e.getOccurredAt()).isEqualTo(Instant.ofEpochMilli(-5));
+        assertThat(e.getSentiment()).isEqualTo(3.5f);
+        assertThat(e.getTouchpoint()).isEqualTo(touchpoint);
+    }
+
+    @Test
+    void wrongTypesMissingFieldsAndTrailingTextAreLineErrors() {
+        String head = "{\"kind\":\"interaction\",\"event_id\":\"e\",\"occurred_at\":0,\"conversation_id\":\"v\","
+                + "\"type\":\"other\"";
+        assertThatThrownBy(() -> JsonLines.parse(head + ",\"channel\":3,\"customer_id\":\"c\"}", 4))
+                .hasMessage("line 4: channel must be a string");
+        assertThatThrownBy(() -> JsonLines.parse(head + ",\"channel\":\"chat\"}", 5))
+                .hasMessage("line 5: customer_id is missing");
+        assertThatThrownBy(() -> JsonLines.parse(head + ",\"channel\":\"chat\",\"customer_id\":\"c\","
+                + "\"sentiment\":\"sad\"}", 6))
+                .hasMessage("line 6: sentiment must be a number or null");
+        assertThatThrownBy(() -> JsonLines.parse(head + ",\"channel\":\"chat\",\"customer_id\":\"c\","
+                + "\"attributes\":{\"queue\":1}}", 7))
+                .hasMessage("line 7: attributes.queue must be a string");
+        assertThatThrownBy(() -> JsonLines.parse(head + ",\"channel\":\"chat\",\"customer_id\":\"c\"} {}", 8))
+                .hasMessageStartingWith("line 8: not JSON");
+        assertThatThrownBy(() -> JsonLines.parse("[1,2]", 9)).hasMessage("line 9: not a JSON object");
+    }
+
+    @Test
+    void writeProducesOneObjectPerLineWithIsoInstantsAndLowerCaseEnums() throws Exception {
+        Path file = dir.resolve("plain.jsonl");
+        long n = JsonLines.write(file, List.of(SurveyResponse.newBuilder().setResponseId("r-1")
+                .setOccurredAt(Instant.parse("2026-11-02T10:01:00.250Z")).setChannel(Channel.EMAIL)
+                .setCustomerId("c-1").setSurvey(SurveyType.NPS).setScore(6).build()).iterator());
+        assertThat(n).isEqualTo(1);
+        assertThat(Files.readAllLines(file)).containsExactly("{\"kind\":\"survey\",\"response_id\":\"r-1\","
+                + "\"occurred_at\":\"2026-11-02T10:01:00.250Z\",\"channel\":\"email\",\"customer_id\":\"c-1\","
+                + "\"survey\":\"nps\",\"score\":6}");
+    }
+
+    @Test
+    void aByteOrderMarkOnTheFirstLineIsIgnored() throws Exception {
+        Path file = dir.resolve("bom.jsonl");
+        Files.writeString(file, "\uFEFF{\"kind\":\"survey\",\"response_id\":\"r\",\"occurred_at\":0,"
+                + "\"channel\":\"web\",\"customer_id\":\"c\",\"survey\":\"csat\",\"score\":4}\n");
+        List<SpecificRecord> records = readAll(file);
+        assertThat(records).hasSize(1);
+        assertThat(((SurveyResponse) records.get(0)).getSurvey()).isEqualTo(SurveyType.CSAT);
+    }
+
+    private static List<SpecificRecord> readAll(Path file) throws Exception {
+        List<SpecificRecord> read = new ArrayList<>();
+        JsonLines.read(file, new JsonLines.Handler() {
+            @Override
+            public void record(SpecificRecord record) {
+                read.add(record);
+            }
+
+            @Override
+            public void badLine(JsonLines.LineException e) {
+                throw new AssertionError(e.getMessage());
+            }
+        });
+        return read;
+    }
 }

@@ -6,6 +6,7 @@ import io.touchpoint.avro.Channel;
 import io.touchpoint.avro.InteractionEvent;
 import io.touchpoint.avro.InteractionType;
 import io.touchpoint.avro.SurveyResponse;
+import io.touchpoint.avro.SurveyType;
 import io.touchpoint.ingest.FieldRules;
 import java.time.Duration;
 import java.time.Instant;
@@ -81,7 +82,13 @@ class SimulatorTest {
         List<Long> before = new ArrayList<>();
         List<Long> during = new ArrayList<>();
         Set<String> answered = new HashSet<>();
+        List<Integer> npsBefore = new ArrayList<>();
+        List<Integer> npsAfter = new ArrayList<>();
         new Simulator(Scenario.named("email-outage"), START, duration, 9).forEachRemaining(r -> {
+            if (r instanceof SurveyResponse s && s.getChannel() == Channel.EMAIL
+                    && s.getSurvey() == SurveyType.NPS) {
+                (opened.get(s.getConversationId()) < start + 5 * day ? npsBefore : npsAfter).add(s.getScore());
+            }
             if (r instanceof InteractionEvent e && e.getChannel() == Channel.EMAIL) {
                 if (e.getType() == InteractionType.CUSTOMER_MESSAGE) {
                     opened.putIfAbsent(e.getConversationId(), e.getOccurredAt().toEpochMilli());
@@ -99,6 +106,14 @@ class SimulatorTest {
         assertThat(before.size()).isGreaterThan(100);
         assertThat(during.size()).isGreaterThan(20);
         assertThat(median(during)).isGreaterThan(3 * median(before));
+        // NPS -3 points for e-mails of the second half, plus what the slow replies cost
+        assertThat(npsBefore.size()).isGreaterThan(100);
+        assertThat(npsAfter.size()).isGreaterThan(100);
+        assertThat(mean(npsBefore) - mean(npsAfter)).isGreaterThan(3.0);
+    }
+
+    private static double mean(List<Integer> values) {
+        return values.stream().mapToInt(Integer::intValue).average().orElseThrow();
     }
 
     private static long median(List<Long> values) {
@@ -127,5 +142,88 @@ class SimulatorTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> Scenario.named("tornado"))
                 .hasMessage("unknown scenario 'tornado' (a file, or one of steady, email-outage, chat-surge, nps-drop, "
                         + "chat-agents-offline)");
+    }
+
+    @Test
+    void firstRepliesFollowEachChannelsLogNormalDelay() {
+        // Five days; only conversations opened in the first three, so that slow e-mail replies are all inside.
+        Map<String, Long> asked = new HashMap<>();
+        Map<Channel, List<Long>> delays = new HashMap<>();
+        Set<String> answered = new HashSet<>();
+        long cutoff = START.plus(Duration.ofDays(3)).toEpochMilli();
+        new Simulator(Scenario.steady(), START, Duration.ofDays(5), 11).forEachRemaining(r -> {
+            if (r instanceof InteractionEvent e) {
+                if (e.getType() == InteractionType.CUSTOMER_MESSAGE) {
+                    asked.putIfAbsent(e.getConversationId(), e.getOccurredAt().toEpochMilli());
+                } else if (e.getType() == InteractionType.AGENT_MESSAGE && answered.add(e.getConversationId())
+                        && asked.get(e.getConversationId()) < cutoff) {
+                    delays.computeIfAbsent(e.getChannel(), c -> new ArrayList<>())
+                            .add(e.getOccurredAt().toEpochMilli() - asked.get(e.getConversationId()));
+                }
+            }
+        });
+        for (ChannelProfile profile : ChannelProfile.ALL) {
+            List<Long> samples = delays.get(profile.channel());
+            assertThat(samples).as(profile.channel().name()).hasSizeGreaterThan(300);
+            // the median of a log-normal is its scale; with >300 samples the sample median is within a few %
+            assertThat(median(samples) / 1000.0).as(profile.channel().name())
+                    .isBetween(0.85 * profile.medianReplySeconds(), 1.15 * profile.medianReplySeconds());
+        }
+        assertThat(median(delays.get(Channel.PHONE))).isLessThan(median(delays.get(Channel.CHAT)));
+        assertThat(median(delays.get(Channel.CHAT))).isLessThan(median(delays.get(Channel.SMS)));
+        assertThat(median(delays.get(Channel.SOCIAL))).isLessThan(median(delays.get(Channel.EMAIL)));
+    }
+
+    @Test
+    void aboutAThirdOfResolvedConversationsGetASurveyAndSomeCustomersReturn() {
+        Set<String> resolved = new HashSet<>();
+        Map<String, Set<String>> conversationsByCustomer = new HashMap<>();
+        Map<SurveyType, Integer> surveys = new HashMap<>();
+        new Simulator(Scenario.steady(), START, Duration.ofDays(1), 3).forEachRemaining(r -> {
+            if (r instanceof InteractionEvent e) {
+                conversationsByCustomer.computeIfAbsent(e.getCustomerId(), c -> new HashSet<>())
+                        .add(e.getConversationId());
+                if (e.getType() == InteractionType.CONVERSATION_RESOLVED) {
+                    resolved.add(e.getConversationId());
+                }
+            } else {
+                SurveyResponse s = (SurveyResponse) r;
+                assertThat(resolved).contains(s.getConversationId());
+                surveys.merge(s.getSurvey(), 1, Integer::sum);
+            }
+        });
+        int total = surveys.values().stream().mapToInt(Integer::intValue).sum();
+        assertThat((double) total / resolved.size()).isBetween(0.28, 0.40);
+        // 60 % NPS, 30 % CSAT, 10 % CES
+        assertThat((double) surveys.get(SurveyType.NPS) / total).isBetween(0.55, 0.65);
+        assertThat((double) surveys.get(SurveyType.CES) / total).isBetween(0.07, 0.13);
+        long conversations = conversationsByCustomer.values().stream().mapToLong(Set::size).sum();
+        long returning = conversationsByCustomer.values().stream().filter(c -> c.size() > 1)
+                .mapToLong(c -> c.size() - 1).sum();
+        assertThat((double) returning / conversations).isBetween(0.02, 0.30);
+    }
+
+    @Test
+    void runsOverDifferentPeriodsShareNoIds() {
+        Set<String> first = ids(run(Scenario.steady(), 1, Duration.ofHours(1)));
+        List<SpecificRecord> later = new ArrayList<>();
+        new Simulator(Scenario.steady(), START.plus(Duration.ofHours(1)), Duration.ofHours(1), 1)
+                .stream().forEach(later::add);
+        Set<String> second = ids(later);
+        assertThat(first).hasSizeGreaterThan(500);
+        assertThat(second).hasSizeGreaterThan(500).doesNotContainAnyElementsOf(first);
+    }
+
+    private static Set<String> ids(List<SpecificRecord> records) {
+        Set<String> ids = new HashSet<>();
+        for (SpecificRecord r : records) {
+            if (r instanceof InteractionEvent e) {
+                ids.add(e.getEventId());
+                ids.add(e.getConversationId());
+            } else {
+                ids.add(((SurveyResponse) r).getResponseId());
+            }
+        }
+        return ids;
     }
 }
