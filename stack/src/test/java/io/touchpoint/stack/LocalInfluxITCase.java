@@ -42,6 +42,7 @@ class LocalInfluxITCase {
             int port = influx.port();
             long firstPid = influx.pid();
             InfluxHttp http = InfluxHttp.at(influx.url());
+            assertThat(Reachability.answeringOutsideLoopback(port)).isEmpty();
             assertThat(http.command("CREATE DATABASE t")).startsWith("200 ");
             assertThat(http.write("t", "m,channel=chat v=42i 1700000000000")).isEqualTo("204");
 

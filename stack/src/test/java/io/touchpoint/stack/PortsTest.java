@@ -3,6 +3,7 @@ package io.touchpoint.stack;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assumptions.assumeThat;
 
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -28,6 +29,17 @@ class PortsTest {
             assertThatThrownBy(() -> Ports.requireFree(port, "InfluxDB"))
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessage("port " + port + " (InfluxDB) is already in use");
+        }
+    }
+
+    @Test
+    void onlyAWildcardBindIsReachableOutsideLoopback() throws Exception {
+        assumeThat(Reachability.externalAddresses()).as("a non-loopback address").isNotEmpty();
+        try (ServerSocket loopback = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+                ServerSocket wildcard = new ServerSocket(0)) {
+            assertThat(Reachability.answeringOutsideLoopback(loopback.getLocalPort())).isEmpty();
+            assertThat(Reachability.answeringOutsideLoopback(wildcard.getLocalPort()))
+                    .containsExactlyElementsOf(Reachability.externalAddresses());
         }
     }
 
