@@ -16,6 +16,8 @@ import java.util.concurrent.TimeUnit;
 public final class KafkaServerMain {
 
     static final String READY = "kafka ready on ";
+    /** Names the broker's data directory on the JVM's command line, ahead of the class path. */
+    static final String DIR_PROPERTY = "touchpoint.kafka.dir";
     private static final String USAGE = "usage: KafkaServerMain --dir DIR [--port PORT]";
 
     private KafkaServerMain() {}
@@ -74,8 +76,18 @@ public final class KafkaServerMain {
      */
     public static Process launch(Path dir, int port, Path log, boolean detached)
             throws IOException, InterruptedException {
+        Process p = spawn(dir, port, log, detached);
+        awaitReady(p, port, log);
+        return p;
+    }
+
+    /** Starts the broker JVM without waiting for it; output goes to {@code log}, which is started afresh. */
+    static Process spawn(Path dir, int port, Path log, boolean detached) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx1g", "-cp", System.getProperty("java.class.path")));
+        // The data dir goes first as well: the JDK reads only the first page of a process's command line, and a
+        // class path is longer than that, so `stack status` finds the broker by this property.
+        List<String> command = new ArrayList<>(List.of(java, "-D" + DIR_PROPERTY + "=" + dir.toAbsolutePath(),
+                "-Xmx1g", "-cp", System.getProperty("java.class.path")));
         String log4j = System.getProperty("log4j2.configurationFile");
         if (log4j != null) {
             command.add("-Dlog4j2.configurationFile=" + log4j);
@@ -83,7 +95,11 @@ public final class KafkaServerMain {
         command.addAll(List.of(KafkaServerMain.class.getName(),
                 "--dir", dir.toAbsolutePath().toString(), "--port", Integer.toString(port)));
         Files.deleteIfExists(log);
-        Process p = ChildProcesses.start(command, log, detached);
+        return ChildProcesses.start(command, log, detached);
+    }
+
+    /** Waits for the ready line in {@code log}; on failure stops the JVM and throws with the log's last lines. */
+    static void awaitReady(Process p, int port, Path log) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (!Files.exists(log) || !Files.readString(log).contains(READY)) {
             if (!p.isAlive() || System.nanoTime() > deadline) {
@@ -93,6 +109,5 @@ public final class KafkaServerMain {
             }
             Thread.sleep(100);
         }
-        return p;
     }
 }
