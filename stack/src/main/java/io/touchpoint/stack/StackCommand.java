@@ -4,15 +4,18 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * {@code bin/touchpoint stack up|down [--purge]|status}: a local Kafka broker and influxd that outlive the command,
- * each a background process whose PID is kept in the stack directory. Only those PIDs are ever signalled.
+ * {@code bin/touchpoint stack up|down [--purge]|status}: a local Kafka broker and influxd on 127.0.0.1 that outlive
+ * the command. Each runs as a background process in a session of its own; its PID and port are kept in the stack
+ * directory ({@code kafka.pid}, {@code kafka.port}, {@code influxd.pid}, {@code influxd.port}). Only a recorded PID
+ * whose command line names this stack directory is ever signalled, so a stale PID file reused by another process is
+ * left alone.
  */
 public final class StackCommand {
 
@@ -20,16 +23,25 @@ public final class StackCommand {
             "usage: touchpoint stack up|down [--purge]|status [--dir DIR] [--kafka-port P] [--influx-port P]",
             "",
             "A local Kafka broker (KRaft) and InfluxDB (influxd) on 127.0.0.1 for development.",
-            "  up       start both (if not running) and create the topics cx.interactions, cx.surveys,",
-            "           cx.churn-risk and cx.dead-letter",
-            "  down     stop both; --purge also deletes their data",
-            "  status   show what runs where (exit 0 when both run, 3 otherwise)",
-            "  --dir DIR          data and PID files (default .stack)",
-            "  --kafka-port P     default 9092",
-            "  --influx-port P    default 8086");
+            "  up       start whichever is not running, wait until both answer, and create the topics",
+            "           cx.interactions and cx.surveys (3 partitions), cx.churn-risk and cx.dead-letter (1)",
+            "  down     stop both (SIGTERM, SIGKILL after 20 s); --purge also deletes their data",
+            "  status   show what runs where; exit 0 when both are up, 3 otherwise",
+            "  --dir DIR          data, logs and PID files (default .stack in the current directory)",
+            "  --kafka-port P     Kafka client port (default 9092)",
+            "  --influx-port P    InfluxDB HTTP port (default 8086)");
 
-    /** The default topics and their partitions. */
-    static final List<String> TOPICS = List.of("cx.interactions", "cx.surveys", "cx.churn-risk", "cx.dead-letter");
+    /** Input topics, keyed by conversation or customer: partitioned so that a job can read them in parallel. */
+    static final List<String> INPUT_TOPICS = List.of("cx.interactions", "cx.surveys");
+    static final int INPUT_PARTITIONS = 3;
+    /** Output topics: low volume, one partition keeps them in order for whoever inspects them. */
+    static final List<String> OUTPUT_TOPICS = List.of("cx.churn-risk", "cx.dead-letter");
+    static final int OUTPUT_PARTITIONS = 1;
+    static final List<String> TOPICS =
+            Stream.concat(INPUT_TOPICS.stream(), OUTPUT_TOPICS.stream()).toList();
+
+    /** Exit code of {@code status} when not both services are up. */
+    static final int NOT_UP = 3;
 
     private final Path dir;
     private final int kafkaPort;
@@ -75,11 +87,14 @@ public final class StackCommand {
             if (purge && !action.equals("down")) {
                 throw new IllegalArgumentException("--purge goes with down");
             }
+            if (kafkaPort == influxPort) {
+                throw new IllegalArgumentException("--kafka-port and --influx-port are both " + kafkaPort);
+            }
         } catch (IllegalArgumentException e) {
             err.println("touchpoint stack: " + e.getMessage());
             return 2;
         }
-        StackCommand stack = new StackCommand(dir.toAbsolutePath(), kafkaPort, influxPort, out);
+        StackCommand stack = new StackCommand(dir.toAbsolutePath().normalize(), kafkaPort, influxPort, out);
         try {
             return switch (action) {
                 case "up" -> stack.up();
@@ -91,124 +106,229 @@ public final class StackCommand {
             return 1;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            err.println("touchpoint stack " + action + ": interrupted");
             return 1;
+        }
+    }
+
+    /** The two services, each with its file names under the stack directory. */
+    private enum Service {
+        KAFKA("kafka", "kafka", "Kafka"),
+        INFLUXD("influxd", "influxdb", "InfluxDB");
+
+        final String file;
+        final String dataDir;
+        final String label;
+
+        Service(String file, String dataDir, String label) {
+            this.file = file;
+            this.dataDir = dataDir;
+            this.label = label;
         }
     }
 
     private int up() throws IOException, InterruptedException {
         Files.createDirectories(dir);
-        boolean kafkaUp = running("kafka").isPresent();
-        boolean influxUp = running("influxd").isPresent();
-        if (kafkaUp && influxUp) {
-            out.println("stack is already up");
+        Optional<ProcessHandle> kafka = running(Service.KAFKA);
+        Optional<ProcessHandle> influx = running(Service.INFLUXD);
+        if (kafka.isPresent() && influx.isPresent()) {
+            out.println("stack is already up (data in " + dir + ")");
             return status();
         }
-        if (!kafkaUp) {
-            Ports.requireFree(kafkaPort, "Kafka");
+        if (kafka.isEmpty()) {
+            Ports.requireFree(kafkaPort, Service.KAFKA.label);
         }
-        if (!influxUp) {
-            Ports.requireFree(influxPort, "InfluxDB");
-            startInflux();
+        if (influx.isEmpty()) {
+            Ports.requireFree(influxPort, Service.INFLUXD.label);
         }
-        if (!kafkaUp) {
-            startKafka();
+        // What this call started is stopped again if a later step fails, so a failed up leaves nothing behind.
+        List<Service> started = new ArrayList<>();
+        try {
+            if (influx.isEmpty()) {
+                Path log = logFile(Service.INFLUXD);
+                Process p = LocalInflux.spawn(dataDir(Service.INFLUXD), influxPort, false, log, true);
+                record(Service.INFLUXD, p.pid(), influxPort);
+                started.add(Service.INFLUXD);
+                LocalInflux.awaitReady(p, influxPort, log);
+            }
+            if (kafka.isEmpty()) {
+                Path log = logFile(Service.KAFKA);
+                Process p = KafkaServerMain.spawn(dataDir(Service.KAFKA), kafkaPort, log, true);
+                record(Service.KAFKA, p.pid(), kafkaPort);
+                started.add(Service.KAFKA);
+                KafkaServerMain.awaitReady(p, kafkaPort, log);
+            }
+            String bootstrap = "127.0.0.1:" + recordedPort(Service.KAFKA).orElse(kafkaPort);
+            KafkaTopics.create(bootstrap, INPUT_PARTITIONS, INPUT_TOPICS);
+            KafkaTopics.create(bootstrap, OUTPUT_PARTITIONS, OUTPUT_TOPICS);
+        } catch (IOException | RuntimeException | InterruptedException e) {
+            for (Service service : started) {
+                discard(service);
+            }
+            throw e;
         }
-        KafkaTopics.create("127.0.0.1:" + kafkaPort, 3, TOPICS);
         out.println("stack is up (data in " + dir + ")");
         return status();
     }
 
-    private void startInflux() throws IOException, InterruptedException {
-        Path influxd = LocalInflux.findInfluxd().orElseThrow(() -> new IllegalStateException(
-                "influxd not found: install it with 'apt-get install -y influxdb' (Debian/Ubuntu)"));
-        Path data = dir.resolve("influxdb");
-        Path config = LocalInflux.writeConfig(data, influxPort, false);
-        Process p = new ProcessBuilder(influxd.toString(), "run", "-config", config.toString())
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("influxd.log").toFile()))
-                .start();
-        Files.writeString(dir.resolve("influxd.pid"), Long.toString(p.pid()));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!LocalInflux.ping("http://127.0.0.1:" + influxPort)) {
-            if (!p.isAlive() || System.nanoTime() > deadline) {
-                throw new IllegalStateException("influxd did not start, see " + dir.resolve("influxd.log"));
-            }
-            Thread.sleep(100);
+    private int down(boolean purge) throws IOException {
+        for (Service service : List.of(Service.KAFKA, Service.INFLUXD)) {
+            stop(service);
         }
-    }
-
-    private void startKafka() throws IOException, InterruptedException {
-        Process p = KafkaServerMain.launch(dir.resolve("kafka"), kafkaPort, dir.resolve("kafka.log"));
-        Files.writeString(dir.resolve("kafka.pid"), Long.toString(p.pid()));
-    }
-
-    private int down(boolean purge) throws IOException, InterruptedException {
-        for (String service : List.of("kafka", "influxd")) {
-            Optional<ProcessHandle> process = running(service);
-            if (process.isPresent()) {
-                ProcessHandle p = process.get();
-                p.destroy();
-                try {
-                    p.onExit().get(20, TimeUnit.SECONDS);
-                } catch (Exception e) {
-                    p.destroyForcibly();
-                    p.onExit().join();
-                }
-                out.println(service + " stopped (pid " + p.pid() + ")");
-            } else {
-                out.println(service + " was not running");
-            }
-            Files.deleteIfExists(dir.resolve(service + ".pid"));
-        }
-        if (purge && Files.exists(dir)) {
-            try (Stream<Path> files = Files.walk(dir)) {
-                for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.delete(p);
-                }
-            }
-            out.println("deleted " + dir);
+        if (purge) {
+            purge();
         }
         return 0;
     }
 
+    private void stop(Service service) throws IOException {
+        Optional<Long> pid = recordedPid(service);
+        Optional<ProcessHandle> process = running(service);
+        if (process.isPresent()) {
+            ChildProcesses.stop(process.get(), ChildProcesses.STOP_TIMEOUT);
+            out.println(service.file + " stopped (pid " + process.get().pid() + ")");
+        } else if (pid.isPresent() && ProcessHandle.of(pid.get()).map(ProcessHandle::isAlive).orElse(false)) {
+            out.println(service.file + " was not running; pid " + pid.get() + " in " + pidFile(service)
+                    + " is another process and was left alone");
+        } else {
+            out.println(service.file + " was not running");
+        }
+        Files.deleteIfExists(pidFile(service));
+        Files.deleteIfExists(portFile(service));
+    }
+
+    /** Stops a service this call started and forgets it, without a word: the caller reports the failure. */
+    private void discard(Service service) throws IOException {
+        Optional<ProcessHandle> process = running(service);
+        if (process.isPresent()) {
+            ChildProcesses.stop(process.get(), ChildProcesses.STOP_TIMEOUT);
+        }
+        Files.deleteIfExists(pidFile(service));
+        Files.deleteIfExists(portFile(service));
+    }
+
+    /** Deletes only what the stack writes, then the directory if nothing else is in it. */
+    private void purge() throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        for (Service service : Service.values()) {
+            deleteTree(dataDir(service));
+            Files.deleteIfExists(logFile(service));
+        }
+        try (Stream<Path> rest = Files.list(dir)) {
+            if (rest.findAny().isEmpty()) {
+                Files.delete(dir);
+            }
+        }
+        out.println("deleted the stack data in " + dir);
+    }
+
     private int status() throws IOException {
-        Optional<ProcessHandle> kafka = running("kafka");
-        Optional<ProcessHandle> influx = running("influxd");
-        out.println(line("kafka", kafka, "127.0.0.1:" + kafkaPort));
-        out.println(line("influxdb", influx, "http://127.0.0.1:" + influxPort));
-        return kafka.isPresent() && influx.isPresent() ? 0 : 3;
+        boolean kafkaUp = printStatus(Service.KAFKA, kafkaPort, "127.0.0.1:");
+        boolean influxUp = printStatus(Service.INFLUXD, influxPort, "http://127.0.0.1:");
+        return kafkaUp && influxUp ? 0 : NOT_UP;
     }
 
-    private static String line(String name, Optional<ProcessHandle> p, String where) {
-        return String.format("%-9s %s", name, p.map(h -> "up    " + where + "  (pid " + h.pid() + ")").orElse("down"));
+    /** Prints one line for the service; it is up when its recorded process runs and its port answers. */
+    private boolean printStatus(Service service, int defaultPort, String scheme) throws IOException {
+        Optional<ProcessHandle> process = running(service);
+        int port = process.isPresent() ? recordedPort(service).orElse(defaultPort) : defaultPort;
+        String where = scheme + port;
+        if (process.isEmpty()) {
+            out.println(String.format("%-9s down  %s", service.dataDir, where));
+            return false;
+        }
+        long pid = process.get().pid();
+        if (!Ports.inUse(port)) {
+            out.println(String.format("%-9s down  %s  pid %d runs but the port does not answer (see %s)",
+                    service.dataDir, where, pid, logFile(service)));
+            return false;
+        }
+        out.println(String.format("%-9s up    %s  pid %d", service.dataDir, where, pid));
+        return true;
     }
 
-    /** The process recorded in the PID file, if it is still alive. */
-    private Optional<ProcessHandle> running(String service) throws IOException {
-        Path pidFile = dir.resolve(service + ".pid");
-        if (!Files.exists(pidFile)) {
+    /**
+     * The process recorded in the PID file if it is alive and is ours: its command line names this stack's data
+     * directory (the broker's {@code --dir}, influxd's config file).
+     */
+    private Optional<ProcessHandle> running(Service service) throws IOException {
+        String marker = dataDir(service).toString();
+        return recordedPid(service)
+                .flatMap(ProcessHandle::of)
+                .filter(ProcessHandle::isAlive)
+                .filter(p -> p.info().commandLine().map(c -> c.contains(marker)).orElse(false));
+    }
+
+    private Optional<Long> recordedPid(Service service) throws IOException {
+        return readNumber(pidFile(service));
+    }
+
+    private Optional<Integer> recordedPort(Service service) throws IOException {
+        return readNumber(portFile(service)).map(Long::intValue);
+    }
+
+    private static Optional<Long> readNumber(Path file) throws IOException {
+        if (!Files.exists(file)) {
             return Optional.empty();
         }
-        long pid = Long.parseLong(Files.readString(pidFile).strip());
-        return ProcessHandle.of(pid).filter(ProcessHandle::isAlive);
+        try {
+            return Optional.of(Long.parseLong(Files.readString(file).strip()));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    private void record(Service service, long pid, int port) throws IOException {
+        Files.writeString(pidFile(service), pid + "\n");
+        Files.writeString(portFile(service), port + "\n");
+    }
+
+    private Path pidFile(Service service) {
+        return dir.resolve(service.file + ".pid");
+    }
+
+    private Path portFile(Service service) {
+        return dir.resolve(service.file + ".port");
+    }
+
+    private Path logFile(Service service) {
+        return dir.resolve(service.file + ".log");
+    }
+
+    private Path dataDir(Service service) {
+        return dir.resolve(service.dataDir);
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(root)) {
+            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
     }
 
     private static String value(String[] args, int i, String flag) {
-        if (i >= args.length) {
+        if (i >= args.length || args[i].startsWith("--")) {
             throw new IllegalArgumentException(flag + " needs a value");
         }
         return args[i];
     }
 
     private static int port(String value) {
+        int port;
         try {
-            int port = Integer.parseInt(value);
-            if (port > 0 && port < 65536) {
-                return port;
-            }
+            port = Integer.parseInt(value);
         } catch (NumberFormatException e) {
-            // reported below
+            port = 0;
         }
-        throw new IllegalArgumentException("a port is a number from 1 to 65535, got '" + value + "'");
+        if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException("a port is a number from 1 to 65535, got '" + value + "'");
+        }
+        return port;
     }
 }

@@ -2,91 +2,54 @@ package io.touchpoint.stack;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
-import java.util.Properties;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+/** Both servers side by side on free ports, as the job tests use them. */
 class LocalStackITCase {
 
     @TempDir
     Path dir;
 
     @Test
-    void kafkaCarriesARecordAndStopsCleanly() throws Exception {
+    void kafkaAndInfluxCarryDataAndFreeTheirPortsWhenStopped() throws Exception {
         LocalKafka kafka = LocalKafka.start(dir.resolve("kafka"), 0);
-        int port = kafka.port();
+        LocalInflux influx = LocalInflux.start(dir.resolve("influx"), 0, false);
+        int kafkaPort = kafka.port();
+        int influxPort = influx.port();
+        long influxPid = influx.pid();
         try {
-            kafka.createTopics(2, "t1");
-            kafka.createTopics(2, "t1"); // idempotent
-            Properties p = new Properties();
-            p.put("bootstrap.servers", kafka.bootstrapServers());
-            try (KafkaProducer<byte[], byte[]> producer =
-                    new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
-                producer.send(new ProducerRecord<>("t1", 0, new byte[] {7}, new byte[] {1, 2, 3})).get();
-            }
-            p.put("group.id", "g");
-            p.put("auto.offset.reset", "earliest");
-            try (KafkaConsumer<byte[], byte[]> consumer =
-                    new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-                consumer.subscribe(List.of("t1"));
-                ConsumerRecords<byte[], byte[]> records = ConsumerRecords.empty();
-                for (int i = 0; i < 40 && records.isEmpty(); i++) {
-                    records = consumer.poll(Duration.ofMillis(500));
-                }
-                assertThat(records.count()).isEqualTo(1);
-                assertThat(records.iterator().next().value()).containsExactly(1, 2, 3);
-                assertThat(records.iterator().next().key()).containsExactly(7);
-            }
+            assertThat(kafkaPort).isNotEqualTo(influxPort);
+            assertThat(kafka.bootstrapServers()).isEqualTo("127.0.0.1:" + kafkaPort);
+            assertThat(influx.url()).isEqualTo("http://127.0.0.1:" + influxPort);
+
+            kafka.createTopics(2, "cx.interactions");
+            byte[] value = {(byte) 0xC3, 0x01, 0, 1, 2, (byte) 0xFF};
+            assertThat(KafkaRecords.send(kafka.bootstrapServers(), "cx.interactions", 1, "c-1".getBytes(), value)
+                    .partition()).isEqualTo(1);
+            List<ConsumerRecord<byte[], byte[]>> records =
+                    KafkaRecords.read(kafka.bootstrapServers(), "cx.interactions", 1, 1);
+            assertThat(records).hasSize(1);
+            assertThat(records.get(0).offset()).isZero();
+            assertThat(records.get(0).key()).containsExactly('c', '-', '1');
+            assertThat(records.get(0).value()).containsExactly(value);
+
+            InfluxHttp http = InfluxHttp.at(influx.url());
+            assertThat(http.command("CREATE DATABASE touchpoint")).startsWith("200 ");
+            assertThat(http.write("touchpoint", "first_response,channel=chat p90_s=93.5 1700000000000"))
+                    .isEqualTo("204");
+            assertThat(http.query("touchpoint", "SELECT p90_s FROM first_response WHERE channel = 'chat'"))
+                    .isEqualTo("200 {\"results\":[{\"statement_id\":0,\"series\":[{\"name\":\"first_response\","
+                            + "\"columns\":[\"time\",\"p90_s\"],\"values\":[[1700000000000,93.5]]}]}]}");
         } finally {
             kafka.stop();
-        }
-        assertThat(Ports.inUse(port)).isFalse();
-    }
-
-    @Test
-    void influxdStoresAPointAndStopsCleanly() throws Exception {
-        LocalInflux influx = LocalInflux.start(dir.resolve("influx"), 0, false);
-        int port = influx.port();
-        try {
-            HttpClient http = HttpClient.newHttpClient();
-            http.send(post(influx.url() + "/query", "q=" + enc("CREATE DATABASE t")), HttpResponse.BodyHandlers.ofString());
-            HttpResponse<String> write = http.send(
-                    HttpRequest.newBuilder(URI.create(influx.url() + "/write?db=t&precision=ms"))
-                            .POST(HttpRequest.BodyPublishers.ofString("m,channel=chat v=42i 1700000000000")).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            assertThat(write.statusCode()).isEqualTo(204);
-            HttpResponse<String> read = http.send(
-                    HttpRequest.newBuilder(URI.create(influx.url() + "/query?db=t&epoch=ms&q=" + enc("SELECT v FROM m")))
-                            .build(),
-                    HttpResponse.BodyHandlers.ofString());
-            assertThat(read.body()).contains("[1700000000000,42]");
-        } finally {
             influx.stop();
         }
-        assertThat(Ports.inUse(port)).isFalse();
-    }
-
-    private static HttpRequest post(String url, String form) {
-        return HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(form)).build();
-    }
-
-    private static String enc(String s) {
-        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+        assertThat(Ports.inUse(kafkaPort)).isFalse();
+        assertThat(Ports.inUse(influxPort)).isFalse();
+        assertThat(ProcessHandle.of(influxPid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
     }
 }
