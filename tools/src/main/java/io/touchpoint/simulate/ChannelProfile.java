@@ -18,7 +18,7 @@ record ChannelProfile(
         List<String> touchpoints) {
 
     static final List<ChannelProfile> ALL = List.of(
-            new ChannelProfile(Channel.PHONE, 120, 15, 240, false, false, 8.7,
+            new ChannelProfile(Channel.PHONE, 240, 15, 240, false, false, 8.7,
                     List.of("billing", "technical", "orders", "retention")),
             new ChannelProfile(Channel.CHAT, 150, 30, 600, true, true, 8.6,
                     List.of("billing", "technical", "orders", "returns", "onboarding")),

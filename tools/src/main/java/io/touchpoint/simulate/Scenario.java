@@ -17,7 +17,9 @@ import java.util.Locale;
 /**
  * What the simulated contact centre goes through: steady traffic, optionally with one incident on one channel in
  * a part of the run (given as fractions of the duration): reply delays multiplied, arrivals multiplied, NPS
- * shifted, or agents offline (no human reply at all until the incident ends).
+ * shifted, agents offline (no human reply at all until the incident ends), a wave of cancellation requests
+ * (each followed by an NPS exit survey), the channel down (nothing of it reaches Kafka), or a share of the
+ * channel's survey answers sent with an out-of-range score (a broken survey form).
  */
 public record Scenario(
         String name,
@@ -28,6 +30,9 @@ public record Scenario(
         double arrivalFactor,
         double npsShift,
         boolean agentsOffline,
+        double cancellationShare,
+        boolean channelDown,
+        double invalidScoreShare,
         boolean dayCurve) {
 
     public static Scenario steady() {
@@ -37,7 +42,7 @@ public record Scenario(
     /** The same scenario at daytime volume around the clock, so a short run shows busy traffic at any hour. */
     public Scenario daytimeAllDay() {
         return new Scenario(name, incidentChannel, incidentFrom, incidentTo, replyDelayFactor, arrivalFactor, npsShift,
-                agentsOffline, false);
+                agentsOffline, cancellationShare, channelDown, invalidScoreShare, false);
     }
 
     /** The names of the scenarios that ship in {@code tools/src/main/resources/scenarios}. */
@@ -53,7 +58,8 @@ public record Scenario(
     /**
      * A scenario by built-in name, or from a properties file: {@code name}, {@code incident.channel},
      * {@code incident.from} and {@code incident.to} (fractions of the run), {@code reply-delay-factor},
-     * {@code arrival-factor}, {@code nps-shift}, {@code agents-offline}; see the built-in files for examples.
+     * {@code arrival-factor}, {@code nps-shift}, {@code agents-offline}, {@code cancellation-share} (0-1),
+     * {@code channel-down}, {@code invalid-score-share} (0-1); see the built-in files for examples.
      */
     public static Scenario named(String nameOrFile) {
         Properties p = new Properties();
@@ -88,10 +94,21 @@ public record Scenario(
                     Double.parseDouble(p.getProperty("arrival-factor", "1")),
                     Double.parseDouble(p.getProperty("nps-shift", "0")),
                     Boolean.parseBoolean(p.getProperty("agents-offline", "false").strip()),
+                    share(p, "cancellation-share"),
+                    Boolean.parseBoolean(p.getProperty("channel-down", "false").strip()),
+                    share(p, "invalid-score-share"),
                     true);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("scenario " + nameOrFile + ": " + e.getMessage());
         }
+    }
+
+    private static double share(Properties p, String key) {
+        double value = Double.parseDouble(p.getProperty(key, "0"));
+        if (!(value >= 0 && value <= 1)) {
+            throw new IllegalArgumentException(key + " must be between 0 and 1, got " + value);
+        }
+        return value;
     }
 
     boolean affects(Channel channel, long at, long start, Duration duration) {

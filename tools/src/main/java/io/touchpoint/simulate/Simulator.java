@@ -169,7 +169,10 @@ public final class Simulator implements Iterator<SpecificRecord> {
             last += (long) (logNormal(p.medianReplySeconds() / 3, 0.6) * 1000);
             c.add(last, InteractionType.AGENT_MESSAGE, agent, null);
         }
-        if (random.nextDouble() < 0.03) {
+        // A wave of cancellations: the customer asks to cancel, and the retention team sends an NPS exit survey.
+        boolean cancels = random.nextDouble() < (incident && scenario.cancellationShare() > 0
+                ? scenario.cancellationShare() : 0.03);
+        if (cancels) {
             last += seconds(10, 120);
             c.add(last, InteractionType.CANCELLATION_REQUESTED, null, sentiment(p, 2));
         }
@@ -183,14 +186,17 @@ public final class Simulator implements Iterator<SpecificRecord> {
             last += seconds(30, 600);
             c.add(last, InteractionType.CONVERSATION_RESOLVED, agent, null);
         }
-        if (random.nextDouble() < 0.35) {
-            survey(p, c, last + seconds(60, 1800), delay / p.medianReplySeconds(), incident);
+        if (cancels && incident && scenario.cancellationShare() > 0) {
+            survey(p, c, last + seconds(60, 1800), delay / p.medianReplySeconds(), incident, SurveyType.NPS);
+        } else if (random.nextDouble() < 0.35) {
+            double u = random.nextDouble();
+            survey(p, c, last + seconds(60, 1800), delay / p.medianReplySeconds(), incident,
+                    u < 0.6 ? SurveyType.NPS : u < 0.9 ? SurveyType.CSAT : SurveyType.CES);
         }
     }
 
-    private void survey(ChannelProfile p, Conversation c, long at, double slowness, boolean incident) {
-        double u = random.nextDouble();
-        SurveyType type = u < 0.6 ? SurveyType.NPS : u < 0.9 ? SurveyType.CSAT : SurveyType.CES;
+    private void survey(ChannelProfile p, Conversation c, long at, double slowness, boolean incident,
+            SurveyType type) {
         // Slow first replies cost up to three points of NPS; an incident shifts the mean on its channel.
         double penalty = Math.min(3, Math.max(0, Math.log(slowness) / Math.log(2)));
         double nps = p.meanNps() - penalty + (incident ? scenario.npsShift() : 0) + random.nextGaussian() * 2.0;
@@ -200,6 +206,9 @@ public final class Simulator implements Iterator<SpecificRecord> {
             case CSAT -> 1 + (int) Math.round(npsScore * 0.4);
             case CES -> 7 - (int) Math.round(npsScore * 0.6);
         };
+        // A broken survey form sends a score out of range (the job rejects it as a dead letter).
+        boolean broken = scenario.invalidScoreShare() > 0 && scenario.affects(p.channel(), at, start, duration)
+                && random.nextDouble() < scenario.invalidScoreShare();
         add(at, SurveyResponse.newBuilder()
                 .setResponseId("resp-" + run + "-" + (++responses))
                 .setOccurredAt(Instant.ofEpochMilli(at))
@@ -208,7 +217,7 @@ public final class Simulator implements Iterator<SpecificRecord> {
                 .setCustomerId(c.customer)
                 .setConversationId(c.conversation)
                 .setSurvey(type)
-                .setScore(Math.max(type == SurveyType.NPS ? 0 : 1, score))
+                .setScore(broken ? (type == SurveyType.NPS ? 11 : 0) : Math.max(type == SurveyType.NPS ? 0 : 1, score))
                 .build());
     }
 
@@ -229,6 +238,10 @@ public final class Simulator implements Iterator<SpecificRecord> {
     }
 
     private void add(long at, SpecificRecord record) {
+        Channel channel = record instanceof InteractionEvent e ? e.getChannel() : ((SurveyResponse) record).getChannel();
+        if (scenario.channelDown() && scenario.affects(channel, at, start, duration)) {
+            return; // the channel is down: nothing of it reaches Kafka
+        }
         if (at < end) {
             queue.add(new Scheduled(at, sequence++, null, record));
         }

@@ -23,6 +23,7 @@ import java.util.Properties;
 import java.util.TreeMap;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -42,25 +43,48 @@ class GrafanaQueriesITCase {
     @TempDir
     static Path dir;
 
+    /** One simulated run: a scenario over a span written to its own topics and database, optionally long past. */
+    private record Run(String scenario, Duration span, Duration behind) {
+        String database() {
+            return scenario.replace('-', '_') + (behind.isZero() ? "" : "_behind");
+        }
+    }
+
+    private static final Duration HOURS_3 = Duration.ofHours(3);
+    private static final List<Run> RUNS = List.of(
+            new Run("steady", HOURS_3, Duration.ZERO),
+            new Run("chat-agents-offline", HOURS_3, Duration.ZERO),
+            new Run("chat-surge", HOURS_3, Duration.ZERO),
+            // e-mail replies take hours: six hours of the outage before slow replies dominate
+            new Run("email-outage", Duration.ofHours(12), Duration.ZERO),
+            new Run("nps-drop", HOURS_3, Duration.ZERO),
+            new Run("cancellations-wave", HOURS_3, Duration.ZERO),
+            new Run("sms-gateway-down", HOURS_3, Duration.ZERO),
+            new Run("broken-survey-form", HOURS_3, Duration.ZERO),
+            // steady traffic that the job reads an hour late: a consumer that fell behind
+            new Run("steady", HOURS_3, Duration.ofHours(1)));
+
     private static LocalKafka kafka;
     private static LocalInflux influx;
-    private static long dataEnd;
-    private static long wallEnd;
+    /** Grafana's "now" per database for event-time measurements: the end of the scenario's incident. */
+    private static final Map<String, Long> eventNow = new TreeMap<>();
+    /** Grafana's "now" per database for pipeline, which is written in processing time: just after the run. */
+    private static final Map<String, Long> wallNow = new TreeMap<>();
 
     @BeforeAll
     static void runScenarios() throws Exception {
         kafka = LocalKafka.start(dir.resolve("kafka"), 0);
         influx = LocalInflux.start(dir.resolve("influx"), 0, false);
-        Instant simulatedEnd = Instant.now().truncatedTo(ChronoUnit.MINUTES).minus(Duration.ofMinutes(1));
-        dataEnd = simulatedEnd.toEpochMilli();
-        for (String scenario : List.of("steady", "chat-agents-offline")) {
-            String prefix = scenario.replace('-', '_');
+        Instant lastMinute = Instant.now().truncatedTo(ChronoUnit.MINUTES).minus(Duration.ofMinutes(1));
+        for (Run run : RUNS) {
+            String prefix = run.database();
+            Scenario scenario = Scenario.named(run.scenario()).daytimeAllDay();
+            Instant start = lastMinute.minus(run.behind()).minus(run.span());
             kafka.createTopics(3, prefix + ".interactions", prefix + ".surveys", prefix + ".dead-letter",
                     prefix + ".churn-risk");
             try (Publisher publisher = new Publisher(kafka.bootstrapServers(), prefix + ".interactions",
                     prefix + ".surveys", new Properties())) {
-                new Simulator(Scenario.named(scenario).daytimeAllDay(), simulatedEnd.minus(Duration.ofHours(3)),
-                        Duration.ofHours(3), 12).forEachRemaining(publisher::publish);
+                new Simulator(scenario, start, run.span(), 12).forEachRemaining(publisher::publish);
                 publisher.flush();
             }
             Path config = dir.resolve(prefix + ".properties");
@@ -76,14 +100,14 @@ class GrafanaQueriesITCase {
                     new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
                     new PrintStream(err, true, StandardCharsets.UTF_8));
             assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
+            double incidentEnd = scenario.incidentChannel() == null ? 1 : scenario.incidentTo();
+            eventNow.put(prefix, start.toEpochMilli() + (long) (incidentEnd * run.span().toMillis()));
+            wallNow.put(prefix, System.currentTimeMillis() + 60_000);
         }
-        // Grafana's "now": the end of the simulated data for event-time measurements; for pipeline, which is
-        // written in processing time, the wall clock.
-        wallEnd = System.currentTimeMillis() + 60_000;
     }
 
-    private static long endFor(Provisioning.Query q) {
-        return "pipeline".equals(q.measurement()) ? wallEnd : dataEnd;
+    private static long nowFor(String database, Provisioning.Query q) {
+        return ("pipeline".equals(q.measurement()) ? wallNow : eventNow).get(database);
     }
 
     @AfterAll
@@ -101,7 +125,7 @@ class GrafanaQueriesITCase {
         try (InfluxRows rows = new InfluxRows(influx.url(), "steady")) {
             for (Provisioning.Query q : Provisioning.queries()) {
                 for (String channel : List.of("chat", "email", "phone")) {
-                    String sent = q.substituted(endFor(q), q.lookBackSeconds(), channel);
+                    String sent = q.substituted(nowFor("steady", q), q.lookBackSeconds(), channel);
                     assertThat(rows.query(sent)).as(q.where() + " for " + channel + ": " + sent).isNotEmpty();
                 }
             }
@@ -109,33 +133,61 @@ class GrafanaQueriesITCase {
     }
 
     @Test
-    void alertConditionsPerSeries() throws Exception {
-        Map<String, Map<String, Boolean>> steady = evaluate("steady");
-        Map<String, Map<String, Boolean>> offline = evaluate("chat_agents_offline");
-        // the scenario built for it: nobody answers chat in the second half
-        assertThat(offline.get("oldest-wait-over-twice-sla")).containsEntry("chat", true);
-        assertThat(offline.get("oldest-wait-over-twice-sla").entrySet()).filteredOn(Map.Entry::getValue)
-                .extracting(Map.Entry::getKey).containsExactly("chat");
-        // steady traffic trips none of the backlog, attainment, silence or dead-letter rules on any channel
-        for (String rule : List.of("oldest-wait-over-twice-sla", "sla-attainment-low", "channel-silent",
-                "pipeline-dead-letters")) {
-            assertThat(steady.get(rule)).as(rule).isNotEmpty().doesNotContainValue(true);
+    void steadyTrafficTripsNoRuleOnAnySeries() throws Exception {
+        SoftAssertions softly = new SoftAssertions();
+        for (Map.Entry<String, Map<String, Double>> rule : values("steady").entrySet()) {
+            softly.assertThat(firing(rule.getKey(), rule.getValue())).as(rule.getKey() + " " + rule.getValue()).isEmpty();
+            softly.assertThat(rule.getValue()).as(rule.getKey() + " is evaluated on some series").isNotEmpty();
         }
-        // a replay of past data is far behind the wall clock, which the lag rule reports
-        assertThat(offline.get("pipeline-watermark-lag")).containsKey("chat_agents_offline.surveys");
+        softly.assertAll();
     }
 
-    /** rule uid -> series (channel or source) -> whether the rule's condition holds at "now". */
-    private static Map<String, Map<String, Boolean>> evaluate(String database) throws Exception {
-        Map<String, Map<String, Boolean>> result = new TreeMap<>();
+    @Test
+    void eachRuleFiresOnTheChannelOfTheScenarioBuiltForIt() throws Exception {
+        SoftAssertions softly = new SoftAssertions();
+        assertFires(softly, "nps-significantly-low", "nps-drop", "phone");
+        assertFires(softly, "frt-p90-over-sla", "email-outage", "email");
+        assertFires(softly, "frt-p90-over-sla", "chat-surge", "chat");
+        assertFires(softly, "sla-attainment-low", "email-outage", "email");
+        assertFires(softly, "oldest-wait-over-twice-sla", "chat-agents-offline", "chat");
+        assertFires(softly, "churn-risk-spike", "cancellations-wave", "phone");
+        assertFires(softly, "channel-silent", "sms-gateway-down", "sms");
+        assertFires(softly, "pipeline-dead-letters", "broken-survey-form", "broken_survey_form.surveys");
+        assertFires(softly, "pipeline-watermark-lag", "steady_behind", "steady_behind.interactions",
+                "steady_behind.surveys");
+        softly.assertAll();
+    }
+
+    private static void assertFires(SoftAssertions softly, String rule, String database, String... series)
+            throws Exception {
+        Map<String, Double> values = values(database.replace('-', '_')).get(rule);
+        softly.assertThat(firing(rule, values)).as(rule + " on " + database + ": " + values)
+                .containsExactlyInAnyOrder(series);
+    }
+
+    private static final Map<String, JsonNode> RULES = new TreeMap<>();
+
+    /** The series whose value crosses the rule's threshold. */
+    private static List<String> firing(String uid, Map<String, Double> values) {
+        JsonNode threshold = RULES.get(uid).path("data").get(2).path("model").path("conditions").get(0).path("evaluator");
+        double bound = threshold.path("params").get(0).asDouble();
+        boolean below = threshold.path("type").asText().equals("lt");
+        return values.entrySet().stream().filter(e -> below ? e.getValue() < bound : e.getValue() > bound)
+                .map(Map.Entry::getKey).toList();
+    }
+
+    /** rule uid -> series (channel or source) -> the value the rule's "last" reducer sees at "now". */
+    private static Map<String, Map<String, Double>> values(String database) throws Exception {
+        Map<String, Map<String, Double>> result = new TreeMap<>();
         try (InfluxRows rows = new InfluxRows(influx.url(), database)) {
             for (JsonNode rule : Provisioning.rules()) {
+                String uid = rule.path("uid").asText();
+                RULES.put(uid, rule);
                 JsonNode a = rule.path("data").get(0);
-                JsonNode threshold = rule.path("data").get(2).path("model").path("conditions").get(0).path("evaluator");
-                Provisioning.Query q = new Provisioning.Query(rule.path("uid").asText(),
-                        a.path("model").path("query").asText(), a.path("relativeTimeRange").path("from").asLong());
+                Provisioning.Query q = new Provisioning.Query(uid, a.path("model").path("query").asText(),
+                        a.path("relativeTimeRange").path("from").asLong());
                 Map<String, Double> last = new TreeMap<>();
-                for (Map<String, Object> row : rows.query(q.substituted(endFor(q), q.lookBackSeconds(), ""))) {
+                for (Map<String, Object> row : rows.query(q.substituted(nowFor(database, q), q.lookBackSeconds(), ""))) {
                     String series = String.valueOf(row.getOrDefault("channel", row.get("source")));
                     for (Map.Entry<String, Object> e : row.entrySet()) {
                         if (!List.of("time", "channel", "source").contains(e.getKey()) && e.getValue() instanceof Number n) {
@@ -143,11 +195,7 @@ class GrafanaQueriesITCase {
                         }
                     }
                 }
-                double bound = threshold.path("params").get(0).asDouble();
-                boolean below = threshold.path("type").asText().equals("lt");
-                Map<String, Boolean> firing = new TreeMap<>();
-                last.forEach((series, value) -> firing.put(series, below ? value < bound : value > bound));
-                result.put(rule.path("uid").asText(), firing);
+                result.put(uid, last);
             }
         }
         return result;

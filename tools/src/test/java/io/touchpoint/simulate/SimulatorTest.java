@@ -126,7 +126,7 @@ class SimulatorTest {
     void scenariosComeFromFilesBuiltInOrGiven(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
             throws Exception {
         assertThat(Scenario.builtIn()).containsExactly("steady", "email-outage", "chat-surge", "nps-drop",
-                "chat-agents-offline");
+                "chat-agents-offline", "cancellations-wave", "sms-gateway-down", "broken-survey-form");
         Scenario outage = Scenario.named("email-outage");
         assertThat(outage.incidentChannel()).isEqualTo(Channel.EMAIL);
         assertThat(outage.incidentFrom()).isEqualTo(0.5);
@@ -141,7 +141,62 @@ class SimulatorTest {
         assertThat(storm.arrivalFactor()).isEqualTo(5.0);
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> Scenario.named("tornado"))
                 .hasMessage("unknown scenario 'tornado' (a file, or one of steady, email-outage, chat-surge, nps-drop, "
-                        + "chat-agents-offline)");
+                        + "chat-agents-offline, cancellations-wave, sms-gateway-down, broken-survey-form)");
+        java.nio.file.Path bad = dir.resolve("bad.properties");
+        java.nio.file.Files.writeString(bad, "incident.channel = web\ninvalid-score-share = 1.5\n");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Scenario.named(bad.toString()))
+                .hasMessageContaining("invalid-score-share must be between 0 and 1, got 1.5");
+    }
+
+    @Test
+    void incidentsChangeOnlyTheirChannelInTheirPart() {
+        Duration span = Duration.ofHours(4);
+        long middle = START.toEpochMilli() + span.toMillis() / 2;
+        // the cancellations wave: phone conversations ask to cancel four times in ten, each with an NPS exit survey
+        long[] cancels = new long[4]; // phone before, phone during, chat before, chat during
+        new Simulator(Scenario.named("cancellations-wave").daytimeAllDay(), START, span, 3).forEachRemaining(r -> {
+            if (r instanceof InteractionEvent e && e.getType() == InteractionType.CANCELLATION_REQUESTED) {
+                int i = (e.getChannel() == Channel.PHONE ? 0 : 2) + (e.getOccurredAt().toEpochMilli() >= middle ? 1 : 0);
+                cancels[i]++;
+            }
+        });
+        assertThat(cancels[1]).isGreaterThan(8 * cancels[0]).isGreaterThan(100);
+        assertThat(cancels[3]).isLessThan(2 * cancels[2] + 5);
+        // the SMS gateway down: nothing of sms in the second half, everything else as usual
+        long[] sms = new long[2];
+        long[] chat = new long[2];
+        new Simulator(Scenario.named("sms-gateway-down").daytimeAllDay(), START, span, 3).forEachRemaining(r -> {
+            Channel c = r instanceof InteractionEvent e ? e.getChannel() : ((SurveyResponse) r).getChannel();
+            long at = r instanceof InteractionEvent e ? e.getOccurredAt().toEpochMilli()
+                    : ((SurveyResponse) r).getOccurredAt().toEpochMilli();
+            int half = at >= middle ? 1 : 0;
+            if (c == Channel.SMS) {
+                sms[half]++;
+            } else if (c == Channel.CHAT) {
+                chat[half]++;
+            }
+        });
+        assertThat(sms[0]).isGreaterThan(100);
+        assertThat(sms[1]).isZero();
+        assertThat(chat[1]).isGreaterThan(chat[0] / 2);
+        // the broken survey form: about half of web's answers in the second half carry a score out of range
+        long[] web = new long[3]; // valid before, valid during, out of range during
+        List<Channel> brokenChannels = new ArrayList<>();
+        new Simulator(Scenario.named("broken-survey-form").daytimeAllDay(), START, span, 3).forEachRemaining(r -> {
+            if (r instanceof SurveyResponse s) {
+                boolean outOfRange = s.getSurvey() == SurveyType.NPS ? s.getScore() > 10
+                        : s.getScore() < 1 || s.getScore() > (s.getSurvey() == SurveyType.CSAT ? 5 : 7);
+                if (outOfRange) {
+                    brokenChannels.add(s.getChannel());
+                    assertThat(s.getOccurredAt().toEpochMilli()).isGreaterThanOrEqualTo(middle);
+                    web[2]++;
+                } else if (s.getChannel() == Channel.WEB) {
+                    web[s.getOccurredAt().toEpochMilli() >= middle ? 1 : 0]++;
+                }
+            }
+        });
+        assertThat(brokenChannels).isNotEmpty().containsOnly(Channel.WEB);
+        assertThat((double) web[2] / (web[1] + web[2])).isBetween(0.3, 0.7);
     }
 
     @Test
