@@ -66,6 +66,11 @@ public class IngestOperator extends AbstractStreamOperator<Ingested>
             pending.tooLate++;
         }
         if (in.isValid()) {
+            if (Minutes.start(in.eventTime()) > Minutes.start(maxEventTime)) {
+                // Announced as it grows, not only at the end: the gauges' broadcast state then holds it in every
+                // checkpoint, and a job restored after this source had read everything still knows where to stop.
+                output.collect(HORIZON, new StreamRecord<>(in.eventTime()));
+            }
             maxEventTime = Math.max(maxEventTime, in.eventTime());
             in.payload = null;
             output.collect(element);

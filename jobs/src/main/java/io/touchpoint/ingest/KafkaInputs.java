@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Properties;
 import org.apache.flink.api.common.serialization.SerializationSchema;
+import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
@@ -22,7 +23,7 @@ public final class KafkaInputs {
 
     private KafkaInputs() {}
 
-    public static KafkaSource<Ingested> source(Configuration config, RecordDecoder.Kind kind) {
+    public static Source<Ingested, ?, ?> source(Configuration config, RecordDecoder.Kind kind) {
         String topic = config.get(kind == RecordDecoder.Kind.INTERACTIONS
                 ? MonitorOptions.TOPIC_INTERACTIONS
                 : MonitorOptions.TOPIC_SURVEYS);
@@ -38,9 +39,9 @@ public final class KafkaInputs {
                         new RecordDecoder(kind, config.get(MonitorOptions.FUTURE_TOLERANCE).toMillis())));
         if (bounded) {
             builder.setStartingOffsets(OffsetsInitializer.earliest()).setBounded(OffsetsInitializer.latest());
-        } else {
-            builder.setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST));
+            return new RestorableBoundedSource<>(builder.build());
         }
+        builder.setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST));
         return builder.build();
     }
 

@@ -120,6 +120,7 @@ public abstract class MinuteGaugeFunction<IN> extends KeyedBroadcastProcessFunct
 
     private static boolean beyondHorizon(ReadOnlyBroadcastState<String, Long> horizon, long at) throws Exception {
         Long last = horizon.get(HORIZON_KEY);
-        return last != null && last != Long.MIN_VALUE && at > Minutes.start(last) + Minutes.MINUTE;
+        // At the end of input with no event time known there is nothing to extend the gauges to.
+        return last == null || last == Long.MIN_VALUE || at > Minutes.start(last) + Minutes.MINUTE;
     }
 }

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -25,11 +26,13 @@ import org.apache.kafka.common.utils.Time;
 public final class LocalKafka implements AutoCloseable {
 
     private final int port;
+    private final int saslPort;
     private final KafkaRaftServer server;
     private boolean stopped;
 
-    private LocalKafka(int port, KafkaRaftServer server) {
+    private LocalKafka(int port, int saslPort, KafkaRaftServer server) {
         this.port = port;
+        this.saslPort = saslPort;
         this.server = server;
     }
 
@@ -41,12 +44,33 @@ public final class LocalKafka implements AutoCloseable {
      * @param port the client (PLAINTEXT) port, or 0 for a free one; the controller gets a free port of its own
      */
     public static LocalKafka start(Path dataDir, int port) throws IOException {
+        return start(dataDir, port, Map.of());
+    }
+
+    /**
+     * Starts the broker with a second listener, SASL_PLAINTEXT with the PLAIN mechanism, for the given users
+     * (name to password), as a secured cluster would have; see {@link #saslBootstrapServers()}. The PLAINTEXT
+     * listener stays for administration.
+     */
+    public static LocalKafka start(Path dataDir, int port, Map<String, String> saslUsers) throws IOException {
         int brokerPort = port == 0 ? Ports.free() : port;
         Ports.requireFree(brokerPort, "Kafka");
         int controllerPort = Ports.free();
+        int saslPort = saslUsers.isEmpty() ? -1 : Ports.free();
         Path logs = dataDir.resolve("logs").toAbsolutePath();
         Files.createDirectories(logs);
         Properties props = config(brokerPort, controllerPort, logs);
+        if (!saslUsers.isEmpty()) {
+            props.put("listeners", props.get("listeners") + ",SASL_PLAINTEXT://127.0.0.1:" + saslPort);
+            props.put("advertised.listeners", props.get("advertised.listeners") + ",SASL_PLAINTEXT://127.0.0.1:" + saslPort);
+            props.put("listener.security.protocol.map", props.get("listener.security.protocol.map")
+                    + ",SASL_PLAINTEXT:SASL_PLAINTEXT");
+            props.put("sasl.enabled.mechanisms", "PLAIN");
+            StringBuilder jaas = new StringBuilder("org.apache.kafka.common.security.plain.PlainLoginModule required");
+            saslUsers.forEach((user, password) -> jaas.append(" user_").append(user).append("=\"")
+                    .append(password.replace("\\", "\\\\").replace("\"", "\\\"")).append('"'));
+            props.put("listener.name.sasl_plaintext.plain.sasl.jaas.config", jaas.append(';').toString());
+        }
         Path config = dataDir.resolve("server.properties");
         try (Writer w = Files.newBufferedWriter(config)) {
             props.store(w, "written by LocalKafka on every start");
@@ -55,7 +79,7 @@ public final class LocalKafka implements AutoCloseable {
             format(config);
         }
         KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
-        LocalKafka kafka = new LocalKafka(brokerPort, server);
+        LocalKafka kafka = new LocalKafka(brokerPort, saslPort, server);
         try {
             server.startup();
             kafka.awaitReady();
@@ -137,6 +161,14 @@ public final class LocalKafka implements AutoCloseable {
 
     public int port() {
         return port;
+    }
+
+    /** {@code 127.0.0.1:PORT} of the SASL_PLAINTEXT listener (PLAIN mechanism), when started with SASL users. */
+    public String saslBootstrapServers() {
+        if (saslPort < 0) {
+            throw new IllegalStateException("this broker was started without SASL users");
+        }
+        return "127.0.0.1:" + saslPort;
     }
 
     /** A new admin client for this broker; the caller closes it. */

@@ -11,6 +11,7 @@ import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.errors.AuthenticationException;
 
 /** Fails fast with a one-line reason when Kafka or InfluxDB cannot be reached, before a job is started. */
 public final class Preflight {
@@ -26,6 +27,13 @@ public final class Preflight {
         try (Admin admin = Admin.create(props)) {
             admin.describeCluster().clusterId().get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof AuthenticationException) {
+                    // the broker's own words say which mechanism failed; they never contain the password
+                    throw new IllegalStateException("Kafka at " + bootstrap + " rejected the client credentials ("
+                            + t.getClass().getSimpleName() + "); check kafka.client.sasl.* in the config file");
+                }
+            }
             throw new IllegalStateException("cannot reach Kafka at " + bootstrap
                     + " (is it running? 'bin/touchpoint stack up' starts a local one)");
         }

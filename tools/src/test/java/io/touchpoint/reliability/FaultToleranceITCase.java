@@ -26,12 +26,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -44,7 +47,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Faults done to real processes in the middle of a run — influxd killed and restarted 30 s later, a task failure,
- * the Kafka broker stopped and started again — and each run's final InfluxDB content compared, point for point,
+ * the Kafka broker stopped and started again, the job stopped with a savepoint and started again from it — and each
+ * run's final InfluxDB content compared, point for point,
  * with a failure-free run over the same input. The pipeline measurement is left out of the comparison: it counts
  * per minute of processing time, so it differs between any two runs.
  */
@@ -64,6 +68,7 @@ class FaultToleranceITCase {
     private static int kafkaPort;
     private static LocalInflux influx;
     private static Map<String, List<String>> reference;
+    private static long published;
 
     @BeforeAll
     static void publishAndRunWithoutFaults() throws Exception {
@@ -71,13 +76,18 @@ class FaultToleranceITCase {
         kafkaPort = kafka.port();
         influx = LocalInflux.start(dir.resolve("influx"), 0, false);
         kafka.createTopics(3, "cx.interactions", "cx.surveys", "cx.dead-letter", "cx.churn-risk");
+        // the same input again on topics of its own, for the savepoint test, which deletes records from them
+        kafka.createTopics(3, "sp.interactions", "sp.surveys", "sp.dead-letter", "sp.churn-risk");
         Instant end = Instant.now().truncatedTo(ChronoUnit.MINUTES).minus(Duration.ofMinutes(2));
         Duration span = Duration.ofHours(10);
-        try (Publisher publisher = new Publisher(kafka.bootstrapServers(), "cx.interactions", "cx.surveys",
-                new Properties())) {
-            new Simulator(Scenario.named("email-outage").daytimeAllDay(), end.minus(span), span, 21)
-                    .forEachRemaining(publisher::publish);
-            publisher.flush();
+        for (String prefix : List.of("cx", "sp")) {
+            try (Publisher publisher = new Publisher(kafka.bootstrapServers(), prefix + ".interactions",
+                    prefix + ".surveys", new Properties())) {
+                new Simulator(Scenario.named("email-outage").daytimeAllDay(), end.minus(span), span, 21)
+                        .forEachRemaining(publisher::publish);
+                publisher.flush();
+                published = publisher.interactions() + publisher.surveys();
+            }
         }
         run(config("reference"), null).getJobExecutionResult().get();
         reference = contents("reference");
@@ -111,11 +121,28 @@ class FaultToleranceITCase {
 
     /** Submits the bounded job; {@code metrics} replaces the InfluxDB sink when given. */
     private static JobClient run(Configuration config, Sink<MetricPoint> metrics) throws Exception {
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        return run(config, metrics, null);
+    }
+
+    /** Submits the bounded job, restored from {@code savepoint} when given. */
+    private static JobClient run(Configuration config, Sink<MetricPoint> metrics, String savepoint) throws Exception {
+        return run(config, metrics, savepoint, false);
+    }
+
+    /** Submits the bounded job; {@code slow} reads the input at a few records per millisecond. */
+    private static JobClient run(Configuration config, Sink<MetricPoint> metrics, String savepoint, boolean slow)
+            throws Exception {
+        Configuration restore = new Configuration();
+        if (savepoint != null) {
+            restore.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
+        }
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(restore);
         env.setParallelism(2);
+        var interactions = KafkaInputs.source(config, RecordDecoder.Kind.INTERACTIONS);
+        var surveys = KafkaInputs.source(config, RecordDecoder.Kind.SURVEYS);
         new MonitorJob(config,
-                KafkaInputs.source(config, RecordDecoder.Kind.INTERACTIONS),
-                KafkaInputs.source(config, RecordDecoder.Kind.SURVEYS),
+                slow ? ThrottledSource.of(interactions, 4) : interactions,
+                slow ? ThrottledSource.of(surveys, 1) : surveys,
                 metrics != null ? metrics : new InfluxSink(InfluxSettings.from(config)),
                 KafkaInputs.deadLetterSink(config),
                 ChurnSignals.sink(config)).build(env);
@@ -136,6 +163,25 @@ class FaultToleranceITCase {
             }
         }
         return all;
+    }
+
+    /** Equal to the failure-free run, point for point; on a difference, says which points are missing or extra. */
+    private static void assertSameAsReference(String database) {
+        Map<String, List<String>> actual = contents(database);
+        StringBuilder diff = new StringBuilder();
+        for (String m : MEASUREMENTS) {
+            List<String> missing = new ArrayList<>(reference.get(m));
+            missing.removeAll(actual.get(m));
+            List<String> extra = new ArrayList<>(actual.get(m));
+            extra.removeAll(reference.get(m));
+            if (!missing.isEmpty() || !extra.isEmpty()) {
+                diff.append("\n").append(m).append(": ").append(missing.size()).append(" missing, e.g. ")
+                        .append(missing.stream().limit(3).toList()).append("; ").append(extra.size())
+                        .append(" not in the reference, e.g. ").append(extra.stream().limit(3).toList());
+            }
+        }
+        assertThat(diff.toString()).as(database + " differs from the failure-free run").isEmpty();
+        assertThat(actual).isEqualTo(reference);
     }
 
     private static void awaitPoints(String database) throws InterruptedException {
@@ -161,7 +207,7 @@ class FaultToleranceITCase {
         Thread.sleep(30_000);
         influx.restart();
         job.getJobExecutionResult().get();
-        assertThat(contents("influx_down")).isEqualTo(reference);
+        assertSameAsReference("influx_down");
     }
 
     @Test
@@ -171,7 +217,7 @@ class FaultToleranceITCase {
         JobClient job = run(config, new FailingOnceSink(InfluxSettings.from(config)));
         job.getJobExecutionResult().get();
         assertThat(FailingOnceSink.FAILED.get()).isTrue();
-        assertThat(contents("task_failure")).isEqualTo(reference);
+        assertSameAsReference("task_failure");
     }
 
     @Test
@@ -182,7 +228,80 @@ class FaultToleranceITCase {
         Thread.sleep(5_000);
         kafka = LocalKafka.start(dir.resolve("kafka"), kafkaPort);
         job.getJobExecutionResult().get();
-        assertThat(contents("broker_down")).isEqualTo(reference);
+        assertSameAsReference("broker_down");
+    }
+
+    @Test
+    void stoppedWithASavepointAndStartedAgainFromIt() throws Exception {
+        Configuration config = config("savepoint");
+        config.set(MonitorOptions.TOPIC_INTERACTIONS, "sp.interactions");
+        config.set(MonitorOptions.TOPIC_SURVEYS, "sp.surveys");
+        config.set(MonitorOptions.TOPIC_DEAD_LETTER, "sp.dead-letter");
+        config.set(MonitorOptions.TOPIC_CHURN_RISK, "sp.churn-risk");
+        CountingSink.WRITTEN.set(0);
+        JobClient first = run(config, new CountingSink(InfluxSettings.from(config)), null, true);
+        awaitPoints("savepoint");
+        String savepoint = null;
+        for (int attempt = 1; savepoint == null; attempt++) {
+            try {
+                savepoint = first.triggerSavepoint(dir.resolve("savepoints").toUri().toString(),
+                        SavepointFormatType.CANONICAL).get(120, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.ExecutionException e) {
+                // a source that has read all its input declines while it is closing; once finished, it is skipped
+                if (attempt == 50) {
+                    throw e;
+                }
+                Thread.sleep(200);
+            }
+        }
+        first.cancel().get(60, TimeUnit.SECONDS);
+        assertThat(CountingSink.WRITTEN.get()).as("the first run was stopped in the middle").isLessThan(reference
+                .values().stream().mapToLong(List::size).sum());
+
+        long restarted = System.currentTimeMillis();
+        run(config, null, savepoint).getJobExecutionResult().get();
+        assertSameAsReference("savepoint");
+        // The restored job read on from the savepoint's offsets, not from the beginning: its pipeline points
+        // (processing-time minutes from the restart on) count fewer records than the input holds.
+        try (InfluxRows rows = new InfluxRows(influx.url(), "savepoint")) {
+            long minute = restarted - restarted % 60_000;
+            double readAfterRestart = ((Number) rows.query("SELECT sum(records_in) AS n FROM pipeline WHERE time >= "
+                    + minute + "ms").get(0).get("n")).doubleValue();
+            assertThat(readAfterRestart).isPositive().isLessThan(0.9 * published);
+        }
+    }
+
+    /** The InfluxDB sink, counting the points it is given. */
+    static final class CountingSink implements Sink<MetricPoint> {
+        static final AtomicLong WRITTEN = new AtomicLong();
+
+        private final InfluxSink delegate;
+
+        CountingSink(InfluxSettings settings) {
+            this.delegate = new InfluxSink(settings);
+        }
+
+        @Override
+        public SinkWriter<MetricPoint> createWriter(WriterInitContext context) throws IOException {
+            SinkWriter<MetricPoint> writer = delegate.createWriter(context);
+            return new SinkWriter<>() {
+                @Override
+                public void write(MetricPoint point, Context ctx) throws IOException, InterruptedException {
+                    WRITTEN.incrementAndGet();
+                    writer.write(point, ctx);
+                }
+
+                @Override
+                public void flush(boolean endOfInput) throws IOException, InterruptedException {
+                    writer.flush(endOfInput);
+                }
+
+                @Override
+                public void close() throws Exception {
+                    writer.close();
+                }
+            };
+        }
     }
 
     /** The InfluxDB sink, whose writers throw once after a number of points: an injected task failure. */
