@@ -38,13 +38,15 @@ import org.influxdb.dto.QueryResult;
 public final class BenchCommand {
 
     static final String USAGE = String.join("\n",
-            "usage: touchpoint bench [--events N] [--parallelism P] [--seed S]",
+            "usage: touchpoint bench [--events N] [--parallelism P] [--seed S] [--influx-outage SECONDS]",
             "       touchpoint bench churn-state [--customers N]",
             "",
             "Pre-fills local Kafka topics (3 partitions each) with N simulated events (default 1000000), then",
             "measures (1) the ceiling: one plain KafkaConsumer reading and Avro-decoding every record, and",
             "(2) the monitor job, bounded, at parallelism P (default 2) writing to a local influxd.",
             "Prints events/s for both, their ratio, points/s into InfluxDB and the peak heap used.",
+            "--influx-outage S: influxd is killed once the first points arrive and started again S seconds later;",
+            "prints the heap (after a full GC) when it went away and when it came back, and the peak in between.",
             "churn-state: heap and serialized bytes per tracked customer of the churn-risk state (default 5000000).");
 
     private BenchCommand() {}
@@ -68,6 +70,7 @@ public final class BenchCommand {
         long events = 1_000_000;
         int parallelism = 2;
         long seed = 11;
+        long outageSeconds = 0;
         try {
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
@@ -78,6 +81,7 @@ public final class BenchCommand {
                     case "--events" -> events = Long.parseLong(args[++i]);
                     case "--parallelism" -> parallelism = Integer.parseInt(args[++i]);
                     case "--seed" -> seed = Long.parseLong(args[++i]);
+                    case "--influx-outage" -> outageSeconds = Long.parseLong(args[++i]);
                     default -> throw new IllegalArgumentException("unknown argument '" + args[i] + "' (see --help)");
                 }
             }
@@ -127,7 +131,13 @@ public final class BenchCommand {
 
             HeapWatch heap = new HeapWatch();
             heap.start();
-            double jobSeconds = LocalRun.execute(LocalRun.bounded(bootstrap, influx.url(), "bench", parallelism));
+            double jobSeconds;
+            if (outageSeconds > 0) {
+                jobSeconds = runThroughOutage(LocalRun.bounded(bootstrap, influx.url(), "bench", parallelism), influx,
+                        outageSeconds, heap, out);
+            } else {
+                jobSeconds = LocalRun.execute(LocalRun.bounded(bootstrap, influx.url(), "bench", parallelism));
+            }
             heap.interrupt();
             heap.join();
             double jobRate = published / jobSeconds;
@@ -154,6 +164,57 @@ public final class BenchCommand {
                 }
             }
         }
+    }
+
+    /**
+     * Runs the job while influxd is away for a while: killed once the first points are stored, started again
+     * {@code seconds} later. The writers block and retry, so back-pressure should hold the heap flat meanwhile.
+     */
+    private static double runThroughOutage(org.apache.flink.configuration.Configuration config, LocalInflux influx,
+            long seconds, HeapWatch heap, PrintStream out) throws Exception {
+        java.util.concurrent.CompletableFuture<Double> job = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return LocalRun.execute(config);
+            } catch (Exception e) {
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        });
+        while (!job.isDone() && storedPointsOrZero(influx.url(), "bench") == 0) {
+            Thread.sleep(200);
+        }
+        if (job.isDone()) {
+            throw new IllegalStateException("the job ended before influxd could be taken away; give more --events");
+        }
+        long before = liveHeap();
+        heap.peak = 0;
+        influx.kill();
+        Thread.sleep(seconds * 1000);
+        long during = heap.peak;
+        long after = liveHeap();
+        influx.restart();
+        double jobSeconds = job.get();
+        out.printf("influxd away for %d s: heap after full GC %,d MiB when it went, %,d MiB when it came back; "
+                + "peak %,d MiB in between%n", seconds, before >> 20, after >> 20, during >> 20);
+        return jobSeconds;
+    }
+
+    private static long storedPointsOrZero(String url, String database) {
+        try {
+            return storedPoints(url, database);
+        } catch (RuntimeException notYet) {
+            return 0; // the database is created with the first write
+        }
+    }
+
+    private static long liveHeap() {
+        System.gc();
+        long used = 0;
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP) {
+                used += pool.getUsage().getUsed();
+            }
+        }
+        return used;
     }
 
     /** Reads and decodes every record of both input topics with one consumer; returns the seconds it took. */
