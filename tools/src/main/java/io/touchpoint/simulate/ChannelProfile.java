@@ -18,11 +18,11 @@ record ChannelProfile(
         List<String> touchpoints) {
 
     static final List<ChannelProfile> ALL = List.of(
-            new ChannelProfile(Channel.PHONE, 240, 15, 240, false, false, 8.7,
+            new ChannelProfile(Channel.PHONE, 240, 12, 240, false, false, 8.7,
                     List.of("billing", "technical", "orders", "retention")),
             new ChannelProfile(Channel.CHAT, 150, 30, 600, true, true, 8.6,
                     List.of("billing", "technical", "orders", "returns", "onboarding")),
-            new ChannelProfile(Channel.EMAIL, 80, 3_600, 172_800, false, true, 8.0,
+            new ChannelProfile(Channel.EMAIL, 200, 3_600, 172_800, false, true, 8.0,
                     List.of("billing", "orders", "returns", "complaints")),
             new ChannelProfile(Channel.SOCIAL, 30, 1_200, 21_600, false, true, 7.6,
                     List.of("AppleSupport", "TwitterCare", "FacebookPage")),

@@ -179,7 +179,7 @@ class SimulatorTest {
         assertThat(sms[0]).isGreaterThan(100);
         assertThat(sms[1]).isZero();
         assertThat(chat[1]).isGreaterThan(chat[0] / 2);
-        // the broken survey form: about half of web's answers in the second half carry a score out of range
+        // the broken survey form: every web answer in the second half carries a score out of range
         long[] web = new long[3]; // valid before, valid during, out of range during
         List<Channel> brokenChannels = new ArrayList<>();
         new Simulator(Scenario.named("broken-survey-form").daytimeAllDay(), START, span, 3).forEachRemaining(r -> {
@@ -196,7 +196,9 @@ class SimulatorTest {
             }
         });
         assertThat(brokenChannels).isNotEmpty().containsOnly(Channel.WEB);
-        assertThat((double) web[2] / (web[1] + web[2])).isBetween(0.3, 0.7);
+        assertThat(web[1]).isZero();
+        assertThat(web[2]).isPositive();
+        assertThat(web[0]).isPositive();
     }
 
     @Test
