@@ -27,8 +27,9 @@ public class IngestOperator extends AbstractStreamOperator<Ingested>
     public static final OutputTag<Ingested> DEAD_LETTERS = new OutputTag<>("dead-letters") {};
     public static final OutputTag<PipelineCount> PIPELINE = new OutputTag<>("pipeline") {};
     /**
-     * At the end of a bounded input: the latest valid event time this instance read. Gauges use the maximum over
-     * all instances to stop at the last event-time minute instead of running on to the end of time.
+     * The first valid event time this instance read in each new minute, so the latest minute it has read. At the end
+     * of a bounded input, gauges stop at the latest minute over all instances instead of running on to the end of
+     * time.
      */
     public static final OutputTag<Long> HORIZON = new OutputTag<>("event-time-horizon") {};
 
@@ -38,7 +39,8 @@ public class IngestOperator extends AbstractStreamOperator<Ingested>
 
     private transient PipelineCount pending;
     private transient long watermark;
-    private transient long maxEventTime;
+    /** Start of the first minute whose events have not been announced on {@link #HORIZON} yet. */
+    private transient long unannounced;
 
     public IngestOperator(String source, long allowedLatenessMillis, long reportIntervalMillis) {
         this.source = source;
@@ -51,7 +53,7 @@ public class IngestOperator extends AbstractStreamOperator<Ingested>
         super.open();
         pending = newCount();
         watermark = Long.MIN_VALUE;
-        maxEventTime = Long.MIN_VALUE;
+        unannounced = Long.MIN_VALUE;
         scheduleReport();
     }
 
@@ -66,12 +68,13 @@ public class IngestOperator extends AbstractStreamOperator<Ingested>
             pending.tooLate++;
         }
         if (in.isValid()) {
-            if (Minutes.start(in.eventTime()) > Minutes.start(maxEventTime)) {
-                // Announced as it grows, not only at the end: the gauges' broadcast state then holds it in every
-                // checkpoint, and a job restored after this source had read everything still knows where to stop.
+            if (in.eventTime() >= unannounced) {
+                // The horizon is announced once per new minute as it grows, not only at the end: the gauges'
+                // broadcast state then holds it in every checkpoint, and a job restored after this source had read
+                // everything still knows where to stop.
                 output.collect(HORIZON, new StreamRecord<>(in.eventTime()));
+                unannounced = Minutes.start(in.eventTime()) + Minutes.MINUTE;
             }
-            maxEventTime = Math.max(maxEventTime, in.eventTime());
             in.payload = null;
             output.collect(element);
         } else {
@@ -87,7 +90,6 @@ public class IngestOperator extends AbstractStreamOperator<Ingested>
             // says how far behind the wall clock the data was; the end-of-input watermark itself says nothing.
             // Downstream flushes its last points on the final watermark: report before it passes.
             reportIfAny();
-            output.collect(HORIZON, new StreamRecord<>(maxEventTime));
         }
         watermark = mark.getTimestamp();
         super.processWatermark(mark);

@@ -3,17 +3,12 @@ package io.touchpoint.ingest;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.source.Boundedness;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.api.connector.source.SourceEvent;
-import org.apache.flink.api.connector.source.SourceReader;
-import org.apache.flink.api.connector.source.SourceReaderContext;
 import org.apache.flink.api.connector.source.SourceSplit;
 import org.apache.flink.api.connector.source.SplitEnumerator;
 import org.apache.flink.api.connector.source.SplitEnumeratorContext;
-import org.apache.flink.api.java.typeutils.ResultTypeQueryable;
-import org.apache.flink.core.io.SimpleVersionedSerializer;
 
 /**
  * A bounded source that also finishes when the job was restored from a savepoint or checkpoint.
@@ -26,54 +21,20 @@ import org.apache.flink.core.io.SimpleVersionedSerializer;
  * reader registration, after the wrapped enumerator has handed that reader whatever it still had for it. That is
  * sound because a bounded source's set of splits is fixed at its first start. Remove when the connector is fixed.
  */
-public final class RestorableBoundedSource<T, S extends SourceSplit, E>
-        implements Source<T, S, E>, ResultTypeQueryable<T> {
+public final class RestorableBoundedSource<T, S extends SourceSplit, E> extends ForwardingSource<T, S, E> {
 
     private static final long serialVersionUID = 1L;
 
-    private final Source<T, S, E> delegate;
-
     public RestorableBoundedSource(Source<T, S, E> delegate) {
+        super(delegate);
         if (delegate.getBoundedness() != Boundedness.BOUNDED) {
             throw new IllegalArgumentException("only a bounded source needs this");
         }
-        this.delegate = delegate;
-    }
-
-    @Override
-    @SuppressWarnings("unchecked")
-    public TypeInformation<T> getProducedType() {
-        return ((ResultTypeQueryable<T>) delegate).getProducedType();
-    }
-
-    @Override
-    public Boundedness getBoundedness() {
-        return Boundedness.BOUNDED;
-    }
-
-    @Override
-    public SourceReader<T, S> createReader(SourceReaderContext context) throws Exception {
-        return delegate.createReader(context);
-    }
-
-    @Override
-    public SplitEnumerator<S, E> createEnumerator(SplitEnumeratorContext<S> context) throws Exception {
-        return delegate.createEnumerator(context);
     }
 
     @Override
     public SplitEnumerator<S, E> restoreEnumerator(SplitEnumeratorContext<S> context, E checkpoint) throws Exception {
         return new Restored<>(delegate.restoreEnumerator(context, checkpoint), context);
-    }
-
-    @Override
-    public SimpleVersionedSerializer<S> getSplitSerializer() {
-        return delegate.getSplitSerializer();
-    }
-
-    @Override
-    public SimpleVersionedSerializer<E> getEnumeratorCheckpointSerializer() {
-        return delegate.getEnumeratorCheckpointSerializer();
     }
 
     /** The wrapped enumerator, signalling "no more splits" to each reader that registers with it. */

@@ -121,6 +121,6 @@ public abstract class MinuteGaugeFunction<IN> extends KeyedBroadcastProcessFunct
     private static boolean beyondHorizon(ReadOnlyBroadcastState<String, Long> horizon, long at) throws Exception {
         Long last = horizon.get(HORIZON_KEY);
         // At the end of input with no event time known there is nothing to extend the gauges to.
-        return last == null || last == Long.MIN_VALUE || at > Minutes.start(last) + Minutes.MINUTE;
+        return last == null || at > Minutes.start(last) + Minutes.MINUTE;
     }
 }

@@ -208,6 +208,10 @@ public final class BenchCommand {
 
     private static long liveHeap() {
         System.gc();
+        return usedHeap();
+    }
+
+    private static long usedHeap() {
         long used = 0;
         for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
             if (pool.getType() == MemoryType.HEAP) {
@@ -275,13 +279,7 @@ public final class BenchCommand {
         @Override
         public void run() {
             while (!isInterrupted()) {
-                long used = 0;
-                for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-                    if (pool.getType() == MemoryType.HEAP) {
-                        used += pool.getUsage().getUsed();
-                    }
-                }
-                peak = Math.max(peak, used);
+                peak = Math.max(peak, usedHeap());
                 try {
                     Thread.sleep(100);
                 } catch (InterruptedException e) {

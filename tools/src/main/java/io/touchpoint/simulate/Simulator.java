@@ -238,8 +238,8 @@ public final class Simulator implements Iterator<SpecificRecord> {
     }
 
     private void add(long at, SpecificRecord record) {
-        Channel channel = record instanceof InteractionEvent e ? e.getChannel() : ((SurveyResponse) record).getChannel();
-        if (scenario.channelDown() && scenario.affects(channel, at, start, duration)) {
+        if (scenario.channelDown() && scenario.affects(record instanceof InteractionEvent e ? e.getChannel()
+                : ((SurveyResponse) record).getChannel(), at, start, duration)) {
             return; // the channel is down: nothing of it reaches Kafka
         }
         if (at < end) {

@@ -66,6 +66,8 @@ class GrafanaQueriesITCase {
             new Run("steady", HOURS_3, Duration.ofHours(1)));
 
     private static LocalKafka kafka;
+    /** The alert rules by uid, read once. */
+    private static final Map<String, JsonNode> RULES = new TreeMap<>();
     private static LocalInflux influx;
     /** Grafana's "now" per database for event-time measurements: the end of the scenario's incident. */
     private static final Map<String, Long> eventNow = new TreeMap<>();
@@ -74,6 +76,9 @@ class GrafanaQueriesITCase {
 
     @BeforeAll
     static void runScenarios() throws Exception {
+        for (JsonNode rule : Provisioning.rules()) {
+            RULES.put(rule.path("uid").asText(), rule);
+        }
         kafka = LocalKafka.start(dir.resolve("kafka"), 0);
         influx = LocalInflux.start(dir.resolve("influx"), 0, false);
         Instant lastMinute = Instant.now().truncatedTo(ChronoUnit.MINUTES).minus(Duration.ofMinutes(1));
@@ -215,8 +220,6 @@ class GrafanaQueriesITCase {
         };
     }
 
-    private static final Map<String, JsonNode> RULES = new TreeMap<>();
-
     /** The series whose value crosses the rule's threshold. */
     private static List<String> firing(String uid, Map<String, Double> values) {
         JsonNode threshold = RULES.get(uid).path("data").get(2).path("model").path("conditions").get(0).path("evaluator");
@@ -233,10 +236,9 @@ class GrafanaQueriesITCase {
     private static Map<String, Map<String, Double>> values(String database, int minutesAgo) throws Exception {
         Map<String, Map<String, Double>> result = new TreeMap<>();
         try (InfluxRows rows = new InfluxRows(influx.url(), database)) {
-            for (JsonNode rule : Provisioning.rules()) {
-                String uid = rule.path("uid").asText();
-                RULES.put(uid, rule);
-                JsonNode a = rule.path("data").get(0);
+            for (Map.Entry<String, JsonNode> rule : RULES.entrySet()) {
+                String uid = rule.getKey();
+                JsonNode a = rule.getValue().path("data").get(0);
                 Provisioning.Query q = new Provisioning.Query(uid, a.path("model").path("query").asText(),
                         a.path("relativeTimeRange").path("from").asLong());
                 Map<String, Double> last = new TreeMap<>();

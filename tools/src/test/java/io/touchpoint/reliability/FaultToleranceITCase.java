@@ -121,15 +121,13 @@ class FaultToleranceITCase {
 
     /** Submits the bounded job; {@code metrics} replaces the InfluxDB sink when given. */
     private static JobClient run(Configuration config, Sink<MetricPoint> metrics) throws Exception {
-        return run(config, metrics, null);
+        return run(config, metrics, null, false);
     }
 
-    /** Submits the bounded job, restored from {@code savepoint} when given. */
-    private static JobClient run(Configuration config, Sink<MetricPoint> metrics, String savepoint) throws Exception {
-        return run(config, metrics, savepoint, false);
-    }
-
-    /** Submits the bounded job; {@code slow} reads the input at a few records per millisecond. */
+    /**
+     * Submits the bounded job, restored from {@code savepoint} when given; {@code slow} reads the input at a few
+     * records per millisecond.
+     */
     private static JobClient run(Configuration config, Sink<MetricPoint> metrics, String savepoint, boolean slow)
             throws Exception {
         Configuration restore = new Configuration();
@@ -212,11 +210,11 @@ class FaultToleranceITCase {
 
     @Test
     void aTaskFailureRestartsFromTheCheckpointWithoutDoubleCounting() throws Exception {
-        FailingOnceSink.reset(20_000);
+        CountingSink.reset(20_000);
         Configuration config = config("task_failure");
-        JobClient job = run(config, new FailingOnceSink(InfluxSettings.from(config)));
+        JobClient job = run(config, new CountingSink(InfluxSettings.from(config)));
         job.getJobExecutionResult().get();
-        assertThat(FailingOnceSink.FAILED.get()).isTrue();
+        assertThat(CountingSink.FAILED.get()).isTrue();
         assertSameAsReference("task_failure");
     }
 
@@ -238,7 +236,7 @@ class FaultToleranceITCase {
         config.set(MonitorOptions.TOPIC_SURVEYS, "sp.surveys");
         config.set(MonitorOptions.TOPIC_DEAD_LETTER, "sp.dead-letter");
         config.set(MonitorOptions.TOPIC_CHURN_RISK, "sp.churn-risk");
-        CountingSink.WRITTEN.set(0);
+        CountingSink.reset(Long.MAX_VALUE);
         JobClient first = run(config, new CountingSink(InfluxSettings.from(config)), null, true);
         awaitPoints("savepoint");
         String savepoint = null;
@@ -259,7 +257,7 @@ class FaultToleranceITCase {
                 .values().stream().mapToLong(List::size).sum());
 
         long restarted = System.currentTimeMillis();
-        run(config, null, savepoint).getJobExecutionResult().get();
+        run(config, null, savepoint, false).getJobExecutionResult().get();
         assertSameAsReference("savepoint");
         // The restored job read on from the savepoint's offsets, not from the beginning: its pipeline points
         // (processing-time minutes from the restart on) count fewer records than the input holds.
@@ -271,9 +269,14 @@ class FaultToleranceITCase {
         }
     }
 
-    /** The InfluxDB sink, counting the points it is given. */
+    /**
+     * The InfluxDB sink, counting the points it is given; its writers throw once when the count reaches
+     * {@code failAfter}: an injected task failure.
+     */
     static final class CountingSink implements Sink<MetricPoint> {
+        static final AtomicBoolean FAILED = new AtomicBoolean();
         static final AtomicLong WRITTEN = new AtomicLong();
+        static volatile long failAfter;
 
         private final InfluxSink delegate;
 
@@ -281,41 +284,7 @@ class FaultToleranceITCase {
             this.delegate = new InfluxSink(settings);
         }
 
-        @Override
-        public SinkWriter<MetricPoint> createWriter(WriterInitContext context) throws IOException {
-            SinkWriter<MetricPoint> writer = delegate.createWriter(context);
-            return new SinkWriter<>() {
-                @Override
-                public void write(MetricPoint point, Context ctx) throws IOException, InterruptedException {
-                    WRITTEN.incrementAndGet();
-                    writer.write(point, ctx);
-                }
-
-                @Override
-                public void flush(boolean endOfInput) throws IOException, InterruptedException {
-                    writer.flush(endOfInput);
-                }
-
-                @Override
-                public void close() throws Exception {
-                    writer.close();
-                }
-            };
-        }
-    }
-
-    /** The InfluxDB sink, whose writers throw once after a number of points: an injected task failure. */
-    static final class FailingOnceSink implements Sink<MetricPoint> {
-        static final AtomicBoolean FAILED = new AtomicBoolean();
-        static final AtomicLong WRITTEN = new AtomicLong();
-        static volatile long failAfter;
-
-        private final InfluxSink delegate;
-
-        FailingOnceSink(InfluxSettings settings) {
-            this.delegate = new InfluxSink(settings);
-        }
-
+        /** Counts from zero again, failing once after {@code points} ({@code Long.MAX_VALUE}: never). */
         static void reset(long points) {
             FAILED.set(false);
             WRITTEN.set(0);

@@ -1,69 +1,32 @@
 package io.touchpoint.reliability;
 
+import io.touchpoint.ingest.ForwardingSource;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import org.apache.flink.api.connector.source.Boundedness;
 import org.apache.flink.api.connector.source.ReaderOutput;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.api.connector.source.SourceEvent;
 import org.apache.flink.api.connector.source.SourceReader;
 import org.apache.flink.api.connector.source.SourceReaderContext;
 import org.apache.flink.api.connector.source.SourceSplit;
-import org.apache.flink.api.connector.source.SplitEnumerator;
-import org.apache.flink.api.connector.source.SplitEnumeratorContext;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.java.typeutils.ResultTypeQueryable;
 import org.apache.flink.core.io.InputStatus;
-import org.apache.flink.core.io.SimpleVersionedSerializer;
 
 /**
  * A source that reads like the one it wraps, only slower: the reader pauses a millisecond every few records, so
- * that a bounded run lasts long enough to be stopped in the middle while its sources are still reading. State,
- * splits and enumerator are the wrapped source's own, so a savepoint of it restores into the plain source.
+ * that a bounded run lasts long enough to be stopped in the middle while its sources are still reading. A savepoint
+ * of it restores into the plain source.
  */
-final class ThrottledSource<T, S extends SourceSplit, E> implements Source<T, S, E>, ResultTypeQueryable<T> {
+final class ThrottledSource<T, S extends SourceSplit, E> extends ForwardingSource<T, S, E> {
 
-    private final Source<T, S, E> delegate;
     private final int recordsPerMilli;
 
     private ThrottledSource(Source<T, S, E> delegate, int recordsPerMilli) {
-        this.delegate = delegate;
+        super(delegate);
         this.recordsPerMilli = recordsPerMilli;
     }
 
     static <T, S extends SourceSplit, E> ThrottledSource<T, S, E> of(Source<T, S, E> source, int recordsPerMilli) {
         return new ThrottledSource<>(source, recordsPerMilli);
-    }
-
-    @Override
-    @SuppressWarnings("unchecked")
-    public TypeInformation<T> getProducedType() {
-        return ((ResultTypeQueryable<T>) delegate).getProducedType();
-    }
-
-    @Override
-    public Boundedness getBoundedness() {
-        return delegate.getBoundedness();
-    }
-
-    @Override
-    public SplitEnumerator<S, E> createEnumerator(SplitEnumeratorContext<S> context) throws Exception {
-        return delegate.createEnumerator(context);
-    }
-
-    @Override
-    public SplitEnumerator<S, E> restoreEnumerator(SplitEnumeratorContext<S> context, E checkpoint) throws Exception {
-        return delegate.restoreEnumerator(context, checkpoint);
-    }
-
-    @Override
-    public SimpleVersionedSerializer<S> getSplitSerializer() {
-        return delegate.getSplitSerializer();
-    }
-
-    @Override
-    public SimpleVersionedSerializer<E> getEnumeratorCheckpointSerializer() {
-        return delegate.getEnumeratorCheckpointSerializer();
     }
 
     @Override

@@ -114,19 +114,7 @@ class JsonLinesTest {
         try (JsonLines.Out out = new JsonLines.Out(file)) {
             original.forEach(out);
         }
-        List<SpecificRecord> read = new ArrayList<>();
-        JsonLines.read(file, new JsonLines.Handler() {
-            @Override
-            public void record(SpecificRecord record) {
-                read.add(record);
-            }
-
-            @Override
-            public void badLine(JsonLines.LineException e) {
-                throw new AssertionError(e.getMessage());
-            }
-        });
-        assertThat(read).isEqualTo(original);
+        assertThat(JsonLinesFiles.readAll(file)).isEqualTo(original);
     }
 
     @Test
@@ -192,24 +180,8 @@ class JsonLinesTest {
         Path file = dir.resolve("bom.jsonl");
         Files.writeString(file, "\uFEFF{\"kind\":\"survey\",\"response_id\":\"r\",\"occurred_at\":0,"
                 + "\"channel\":\"web\",\"customer_id\":\"c\",\"survey\":\"csat\",\"score\":4}\n");
-        List<SpecificRecord> records = readAll(file);
+        List<SpecificRecord> records = JsonLinesFiles.readAll(file);
         assertThat(records).hasSize(1);
         assertThat(((SurveyResponse) records.get(0)).getSurvey()).isEqualTo(SurveyType.CSAT);
-    }
-
-    private static List<SpecificRecord> readAll(Path file) throws Exception {
-        List<SpecificRecord> read = new ArrayList<>();
-        JsonLines.read(file, new JsonLines.Handler() {
-            @Override
-            public void record(SpecificRecord record) {
-                read.add(record);
-            }
-
-            @Override
-            public void badLine(JsonLines.LineException e) {
-                throw new AssertionError(e.getMessage());
-            }
-        });
-        return read;
     }
 }

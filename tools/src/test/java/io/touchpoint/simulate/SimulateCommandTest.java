@@ -2,7 +2,7 @@ package io.touchpoint.simulate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.touchpoint.replay.JsonLines;
+import io.touchpoint.replay.JsonLinesFiles;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -42,20 +42,8 @@ class SimulateCommandTest {
                 .forEachRemaining(expected::add);
         assertThat(run).isEqualTo(new Run(0, "wrote " + expected.size() + " records (email-outage, seed 7, "
                 + "2026-11-02T11:15:00Z to 2026-11-02T12:00:00Z) to " + file + "\n", ""));
-        List<SpecificRecord> read = new ArrayList<>();
-        JsonLines.read(file, new JsonLines.Handler() {
-            @Override
-            public void record(SpecificRecord record) {
-                read.add(record);
-            }
-
-            @Override
-            public void badLine(JsonLines.LineException e) {
-                throw new AssertionError(e.getMessage());
-            }
-        });
         assertThat(expected).hasSizeGreaterThan(300);
-        assertThat(read).isEqualTo(expected);
+        assertThat(JsonLinesFiles.readAll(file)).isEqualTo(expected);
     }
 
     @Test
