@@ -23,7 +23,7 @@ class ChurnFunctionTest {
     @BeforeEach
     void open() throws Exception {
         harness = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new ChurnFunction(ChurnPoints.defaults())), c -> c.customerId, Types.STRING);
+                new KeyedProcessOperator<>(new ChurnFunction(ChurnPoints.defaults(), HOUR, false)), c -> c.customerId, Types.STRING);
         harness.open();
     }
 
