@@ -55,8 +55,16 @@ public class ChurnState {
         return (int) (event & 15);
     }
 
-    /** Adds an event; events come in time order, so the array stays sorted. */
-    void add(long at, int kind) {
+    /** Adds a signal; events come in time order, so the array stays sorted. */
+    public void addSignal(ChurnPoints.Signal signal, long at) {
+        add(at, signal.ordinal());
+    }
+
+    public void addOpening(long at) {
+        add(at, OPENING);
+    }
+
+    private void add(long at, int kind) {
         events = Arrays.copyOf(events, events.length + 1);
         events[events.length - 1] = pack(at, kind);
     }
@@ -71,7 +79,7 @@ public class ChurnState {
         return n;
     }
 
-    void setLevel(RiskLevel level, String channel, String touchpoint) {
+    public void setLevel(RiskLevel level, String channel, String touchpoint) {
         this.level = level;
         boolean low = level == RiskLevel.LOW;
         this.levelChannel = low ? null : CHANNELS.getOrDefault(channel, channel);

@@ -71,13 +71,13 @@ final class ChurnTimeline {
         s.lastEvent = Math.max(s.lastEvent, input.at);
         ChurnPoints.Signal signal = input.signal;
         if (input.isOpening()) {
-            s.add(input.at, ChurnState.OPENING);
+            s.addOpening(input.at);
             if (s.openingsSince(input.at - REPEAT_WINDOW_MILLIS) < REPEAT_FROM) {
                 return;
             }
             signal = ChurnPoints.Signal.REPEAT_CONTACT;
         }
-        s.add(input.at, signal.ordinal());
+        s.addSignal(signal, input.at);
         RiskLevel level = score(s).level(input.at, points.halfLifeMillis());
         if (level != s.level) {
             changes.add(change(customer, s, level, input.at, input.channel, input.touchpoint));
