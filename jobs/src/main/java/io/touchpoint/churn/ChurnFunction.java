@@ -1,6 +1,7 @@
 package io.touchpoint.churn;
 
 import io.touchpoint.avro.RiskLevel;
+import io.touchpoint.window.MinuteGaugeFunction;
 import io.touchpoint.window.Minutes;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -13,7 +14,7 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
@@ -34,7 +35,7 @@ import org.apache.flink.util.OutputTag;
  * late for them (allowed lateness + 1 minute after their last input or drop) a {@link ChurnReplay}. All of it is
  * dropped after 90 days without events, with a last change to LOW for a customer still above it.
  */
-public class ChurnFunction extends KeyedProcessFunction<String, ChurnInput, LevelChange> {
+public class ChurnFunction extends KeyedBroadcastProcessFunction<String, ChurnInput, Long, LevelChange> {
 
     public static final OutputTag<LevelChange> SIGNALS = new OutputTag<>("churn-risk-signals") {};
 
@@ -67,7 +68,7 @@ public class ChurnFunction extends KeyedProcessFunction<String, ChurnInput, Leve
     }
 
     @Override
-    public void processElement(ChurnInput input, Context ctx, Collector<LevelChange> out) throws Exception {
+    public void processElement(ChurnInput input, ReadOnlyContext ctx, Collector<LevelChange> out) throws Exception {
         ChurnInput copy = new ChurnInput(input.signal, input.customerId, input.at, input.channel, input.touchpoint);
         long watermark = ctx.timerService().currentWatermark();
         if (copy.at > watermark) {
@@ -83,6 +84,12 @@ public class ChurnFunction extends KeyedProcessFunction<String, ChurnInput, Leve
         reevaluate(copy, watermark, ctx, out);
     }
 
+    /** The latest event time of the run (broadcast), which tells a drop inside the data from one after it. */
+    @Override
+    public void processBroadcastElement(Long lastEventTime, Context ctx, Collector<LevelChange> out) throws Exception {
+        MinuteGaugeFunction.extendHorizon(ctx.getBroadcastState(MinuteGaugeFunction.HORIZON), lastEventTime);
+    }
+
     /** Timers: inputs due, the 90-day drop, and the end of an input's lateness; each just brings the customer up to date. */
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<LevelChange> out) throws Exception {
@@ -94,15 +101,14 @@ public class ChurnFunction extends KeyedProcessFunction<String, ChurnInput, Leve
         } else {
             due = List.of();
         }
-        // At the end of a bounded run every timer fires; a drop after the customer's last input lies after the data.
-        boolean endOfInput = watermark == Long.MAX_VALUE && waiting.isEmpty();
+        long dataUntil = dataUntil(watermark, ctx);
         ChurnState s = current();
         long lastEvent = s.lastEvent;
         ChurnReplay r = replay.value();
         if (r == null && (!due.isEmpty() || ChurnTimeline.dropDue(s, timestamp))) {
             r = new ChurnReplay(s.copy(), settlePoint(watermark, timestamp));
         }
-        List<LevelChange> changes = timeline.advance(ctx.getCurrentKey(), s, due, timestamp, endOfInput);
+        List<LevelChange> changes = timeline.advance(ctx.getCurrentKey(), s, due, timestamp, dataUntil);
         if (r != null) {
             r.inputs.addAll(due);
         }
@@ -116,12 +122,12 @@ public class ChurnFunction extends KeyedProcessFunction<String, ChurnInput, Leve
         if (r != null && (!due.isEmpty() || dropped)) {
             ctx.timerService().registerEventTimeTimer(settleTimer(timestamp));
         }
-        settle(r, settlePoint(watermark, timestamp), endOfInput, ctx);
+        settle(r, settlePoint(watermark, timestamp), dataUntil, ctx);
         store(s, lastEvent, ctx);
     }
 
     /** A late input: the customer's recent inputs are replayed with it and the difference is sent. */
-    private void reevaluate(ChurnInput late, long watermark, Context ctx, Collector<LevelChange> out)
+    private void reevaluate(ChurnInput late, long watermark, ReadOnlyContext ctx, Collector<LevelChange> out)
             throws Exception {
         ChurnState s = current();
         ChurnState before = s.copy();
@@ -133,7 +139,7 @@ public class ChurnFunction extends KeyedProcessFunction<String, ChurnInput, Leve
         String customer = ctx.getCurrentKey();
         if (late.at <= r.since) {
             // Earlier than an accepted input can be: there is nothing to replay it against, so it is applied now.
-            List<LevelChange> changes = timeline.advance(customer, s, List.of(late), watermark, false);
+            List<LevelChange> changes = timeline.advance(customer, s, List.of(late), watermark, Long.MAX_VALUE);
             send(customer, changes, List.of(), before, s, late, ctx, out);
             replay.update(r);
             store(s, before.lastEvent, ctx);
@@ -145,9 +151,9 @@ public class ChurnFunction extends KeyedProcessFunction<String, ChurnInput, Leve
             i++;
         }
         after.add(i, late);
-        List<LevelChange> sent = timeline.advance(customer, r.base.copy(), r.inputs, watermark, false);
+        List<LevelChange> sent = timeline.advance(customer, r.base.copy(), r.inputs, watermark, Long.MAX_VALUE);
         ChurnState rewritten = r.base.copy();
-        List<LevelChange> changes = timeline.advance(customer, rewritten, after, watermark, false);
+        List<LevelChange> changes = timeline.advance(customer, rewritten, after, watermark, Long.MAX_VALUE);
         r.inputs = after;
         send(customer, changes, sent, before, rewritten, after.get(after.size() - 1), ctx, out);
         ctx.timerService().registerEventTimeTimer(settleTimer(late.at));
@@ -162,7 +168,7 @@ public class ChurnFunction extends KeyedProcessFunction<String, ChurnInput, Leve
      * right one, as of the customer's latest input.
      */
     private void send(String customer, List<LevelChange> changes, List<LevelChange> sent, ChurnState before,
-            ChurnState rewritten, ChurnInput latest, Context ctx, Collector<LevelChange> out) {
+            ChurnState rewritten, ChurnInput latest, ReadOnlyContext ctx, Collector<LevelChange> out) {
         int same = 0;
         while (same < sent.size() && same < changes.size()
                 && sent.get(same).identity().equals(changes.get(same).identity())) {
@@ -194,6 +200,19 @@ public class ChurnFunction extends KeyedProcessFunction<String, ChurnInput, Leve
         }
     }
 
+    /**
+     * Until when a drop is inside the data: always while the run goes on; at the end of a bounded run (every timer
+     * fires at once) up to the end of the minute of its last event, so a customer's drop is reported exactly when
+     * the gauges still cover its minute, however far the watermark got before the end.
+     */
+    private static long dataUntil(long watermark, ReadOnlyContext ctx) throws Exception {
+        if (watermark != Long.MAX_VALUE) {
+            return Long.MAX_VALUE;
+        }
+        Long last = MinuteGaugeFunction.lastEventTime(ctx.getBroadcastState(MinuteGaugeFunction.HORIZON));
+        return last == null ? Long.MIN_VALUE : Minutes.start(last) + Minutes.MINUTE - 1;
+    }
+
     private ChurnState current() throws Exception {
         ChurnState s = state.value();
         return s == null ? new ChurnState() : s;
@@ -211,7 +230,7 @@ public class ChurnFunction extends KeyedProcessFunction<String, ChurnInput, Leve
     }
 
     /** Moves the inputs that can no longer be revised into the replay's base; sends their signals when held. */
-    private void settle(ChurnReplay r, long upTo, boolean endOfInput, Context ctx) throws Exception {
+    private void settle(ChurnReplay r, long upTo, long dataUntil, ReadOnlyContext ctx) throws Exception {
         if (r == null) {
             return;
         }
@@ -221,7 +240,7 @@ public class ChurnFunction extends KeyedProcessFunction<String, ChurnInput, Leve
             for (ChurnInput i : r.inputs) {
                 (i.at <= upTo ? settled : open).add(i);
             }
-            List<LevelChange> changes = timeline.advance(ctx.getCurrentKey(), r.base, settled, upTo, endOfInput);
+            List<LevelChange> changes = timeline.advance(ctx.getCurrentKey(), r.base, settled, upTo, dataUntil);
             if (holdSignals) {
                 changes.forEach(c -> ctx.output(SIGNALS, c));
             }
@@ -237,7 +256,7 @@ public class ChurnFunction extends KeyedProcessFunction<String, ChurnInput, Leve
     }
 
     /** Keeps the state (or drops it when nothing is tracked) and moves the 90-day timer with the last event. */
-    private void store(ChurnState s, long previousLastEvent, Context ctx) throws Exception {
+    private void store(ChurnState s, long previousLastEvent, ReadOnlyContext ctx) throws Exception {
         if (s.lastEvent != previousLastEvent && previousLastEvent != 0) {
             ctx.timerService().deleteEventTimeTimer(previousLastEvent + ChurnTimeline.RETENTION_MILLIS);
         }

@@ -37,16 +37,16 @@ final class ChurnTimeline {
 
     /**
      * Applies {@code inputs} (in {@link #ORDER}, none before the state's last event) to {@code s} and advances it to
-     * {@code upTo}, returning the level changes in time order. At the end of a bounded run ({@code endOfInput}) a
-     * drop after the last input lies beyond the data: the state is cleared without a change.
+     * {@code upTo}, returning the level changes in time order. A drop after the last input and after
+     * {@code dataUntil} lies beyond the data of a bounded run that ended: the state is cleared without a change.
      */
-    List<LevelChange> advance(String customer, ChurnState s, List<ChurnInput> inputs, long upTo, boolean endOfInput) {
+    List<LevelChange> advance(String customer, ChurnState s, List<ChurnInput> inputs, long upTo, long dataUntil) {
         List<LevelChange> changes = new ArrayList<>();
         for (ChurnInput input : inputs) {
-            dropIfDue(customer, s, input.at, false, changes);
+            dropIfDue(customer, s, input.at, Long.MAX_VALUE, changes);
             apply(customer, s, input, changes);
         }
-        dropIfDue(customer, s, upTo, endOfInput, changes);
+        dropIfDue(customer, s, upTo, dataUntil, changes);
         return changes;
     }
 
@@ -55,12 +55,12 @@ final class ChurnTimeline {
         return s.tracked() && upTo >= s.lastEvent + RETENTION_MILLIS;
     }
 
-    private void dropIfDue(String customer, ChurnState s, long now, boolean silent, List<LevelChange> changes) {
+    private void dropIfDue(String customer, ChurnState s, long now, long dataUntil, List<LevelChange> changes) {
         if (!dropDue(s, now)) {
             return;
         }
         long at = s.lastEvent + RETENTION_MILLIS;
-        if (s.level != RiskLevel.LOW && !silent) {
+        if (s.level != RiskLevel.LOW && at <= dataUntil) {
             changes.add(change(customer, s, RiskLevel.LOW, at, s.levelChannel, s.levelTouchpoint));
         }
         s.clear();

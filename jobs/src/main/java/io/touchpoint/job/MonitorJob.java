@@ -166,6 +166,7 @@ public final class MonitorJob {
                         .returns(ChurnInput.class).name("churn signals of reply cycles").uid("churn-inputs-outcomes"));
         SingleOutputStreamOperator<LevelChange> levelChanges = churnInputs
                 .keyBy(c -> c.customerId)
+                .connect(horizon.broadcast(MinuteGaugeFunction.HORIZON))
                 .process(new ChurnFunction(ChurnPoints.parse(config.get(MonitorOptions.CHURN_POINTS),
                         config.get(MonitorOptions.CHURN_HALF_LIFE).toMillis() / 86_400_000.0), lateness,
                         config.get(MonitorOptions.BOUNDED)))

@@ -123,7 +123,11 @@ public abstract class MinuteGaugeFunction<IN> extends KeyedBroadcastProcessFunct
 
     @Override
     public void processBroadcastElement(Long lastEventTime, Context ctx, Collector<MetricPoint> out) throws Exception {
-        BroadcastState<String, Long> horizon = ctx.getBroadcastState(HORIZON);
+        extendHorizon(ctx.getBroadcastState(HORIZON), lastEventTime);
+    }
+
+    /** Keeps the latest event time of the run announced on the broadcast input. */
+    public static void extendHorizon(BroadcastState<String, Long> horizon, long lastEventTime) throws Exception {
         Long known = horizon.get(HORIZON_KEY);
         if (known == null || lastEventTime > known) {
             horizon.put(HORIZON_KEY, lastEventTime);
@@ -247,9 +251,15 @@ public abstract class MinuteGaugeFunction<IN> extends KeyedBroadcastProcessFunct
         }
     }
 
-    private static boolean beyondHorizon(ReadOnlyBroadcastState<String, Long> horizon, long at) throws Exception {
-        Long last = horizon.get(HORIZON_KEY);
+    /** Whether boundary {@code at} lies after the minute of the run's last event (only meaningful at its end). */
+    public static boolean beyondHorizon(ReadOnlyBroadcastState<String, Long> horizon, long at) throws Exception {
+        Long last = lastEventTime(horizon);
         // At the end of input with no event time known there is nothing to extend the gauges to.
         return last == null || at > Minutes.start(last) + Minutes.MINUTE;
+    }
+
+    /** The latest event time announced, or null. */
+    public static Long lastEventTime(ReadOnlyBroadcastState<String, Long> horizon) throws Exception {
+        return horizon.get(HORIZON_KEY);
     }
 }

@@ -10,10 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
-import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -26,14 +24,14 @@ class ChurnEventTimeTest {
 
     private static final long HOUR = 3_600_000L;
 
-    private KeyedOneInputStreamOperatorTestHarness<String, ChurnInput, LevelChange> churn;
+    private KeyedBroadcastOperatorTestHarness<String, ChurnInput, Long, LevelChange> churn;
     private KeyedBroadcastOperatorTestHarness<String, ChurnDelta, Long, MetricPoint> gauges;
     private int forwarded;
 
     private void open(boolean holdSignals) throws Exception {
-        churn = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(
-                new ChurnFunction(ChurnPoints.defaults(), HOUR, holdSignals)), c -> c.customerId, Types.STRING);
-        churn.open();
+        churn = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
+                new ChurnFunction(ChurnPoints.defaults(), HOUR, holdSignals), c -> c.customerId, Types.STRING,
+                MinuteGaugeFunction.HORIZON);
         gauges = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(new ChurnGaugeFunction(HOUR),
                 d -> d.channel, Types.STRING, MinuteGaugeFunction.HORIZON);
     }
@@ -55,6 +53,7 @@ class ChurnEventTimeTest {
 
     /** As in the job: the churn operator's watermark reaches the gauges after the changes it fired. */
     private void watermark(String at) throws Exception {
+        churn.processBroadcastWatermark(t(at));
         churn.processWatermark(t(at));
         forward();
         gauges.processBroadcastWatermark(t(at));
@@ -182,5 +181,21 @@ class ChurnEventTimeTest {
         // an hour and a minute later an input at 11:50 would be too late: the change is final
         watermark("11-02T12:52:00");
         assertThat(signals()).containsExactly("LOW>MEDIUM@11-02T11:50/web");
+    }
+
+    @Test
+    void atTheEndOfABoundedRunADropInsideTheDataIsReportedAndOneAfterItIsNot() throws Exception {
+        open(true);
+        input("cust-1", ChurnPoints.Signal.NPS_DETRACTOR_LOW, "08-26T10:00:00", "other");
+        input("cust-2", ChurnPoints.Signal.CANCELLATION_REQUEST, "10-01T12:00:00", "phone");
+        // the run's last event; the watermark then jumps straight to the end of time, firing every timer at once
+        churn.processBroadcastElement(t("11-25T10:01:00"), Long.MIN_VALUE);
+        gauges.processBroadcastElement(t("11-25T10:01:00"), Long.MIN_VALUE);
+        churn.processBroadcastWatermark(Long.MAX_VALUE);
+        churn.processWatermark(Long.MAX_VALUE);
+        forward();
+        // cust-1's drop (11-24T10:00) lies inside the data; cust-2's (12-30T12:00) after it: the state just goes
+        assertThat(signals()).containsExactlyInAnyOrder("LOW>MEDIUM@08-26T10:00/other",
+                "MEDIUM>LOW@11-24T10:00/other", "LOW>MEDIUM@10-01T12:00/phone");
     }
 }
