@@ -156,6 +156,25 @@ class ChurnEventTimeTest {
     }
 
     @Test
+    void aLateEventThatRaisesTheLevelIsSentAndItsMinuteWrittenAgain() throws Exception {
+        open(false);
+        input("cust-9", ChurnPoints.Signal.CANCELLATION_REQUEST, "11-02T11:49:30", "phone"); // MEDIUM on phone
+        watermark("11-02T11:55:50");
+        // a cancellation at 11:50 on web, an hour late at most: MEDIUM from 11:50, a plain (not corrective) signal
+        input("cust-1", ChurnPoints.Signal.CANCELLATION_REQUEST, "11-02T11:50:00", "web");
+        assertThat(signals()).containsExactly("LOW>MEDIUM@11-02T11:49/phone", "LOW>MEDIUM@11-02T11:50/web");
+        assertThat(series("web")).containsExactly(
+                "11-02T11:51 new_medium=1 medium=1",
+                "11-02T11:52 new_medium=0 medium=1",
+                "11-02T11:53 new_medium=0 medium=1",
+                "11-02T11:54 new_medium=0 medium=1",
+                "11-02T11:55 new_medium=0 medium=1");
+        // and from there the gauge goes on minute by minute
+        watermark("11-02T11:56:30");
+        assertThat(series("web")).hasSize(6).last().isEqualTo("11-02T11:56 new_medium=0 medium=1");
+    }
+
+    @Test
     void inEventTimeOrderTheSameEventsChangeNothing() throws Exception {
         open(false);
         lateEventsScenario(false);
