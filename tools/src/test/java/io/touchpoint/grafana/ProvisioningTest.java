@@ -97,6 +97,9 @@ class ProvisioningTest {
             Set<Integer> panels = new HashSet<>();
             dash.path("panels").forEach(p -> panels.add(p.path("id").asInt()));
             assertThat(panels).as(uid).contains(Integer.parseInt(a.path("__panelId__").asText()));
+            // the built-in annotations mark the rule's state changes on that panel: it must be a time series
+            assertThat(Provisioning.panel(a.path("__dashboardUid__").asText() + "/" + a.path("__panelId__").asText())
+                    .path("type").asText()).as(uid).isEqualTo("timeseries");
             assertThat(a.path("summary").asText()).as(uid).contains("$values.B.Value");
             assertThat(rule.path("labels").path("severity").asText()).isIn("critical", "warning");
             Matcher literal = Pattern.compile("(?:^|}})([a-z-]+)(?:\\{\\{|$)").matcher(rule.path("labels").path("team").asText());
