@@ -294,6 +294,48 @@ class ProvisioningTest {
         }
     }
 
+    @Test
+    void everyFieldOverrideSortAndColumnOrderNamesAColumnAQueryReturns() throws Exception {
+        int named = 0;
+        for (Path file : Provisioning.dashboards()) {
+            for (JsonNode panel : Provisioning.JSON.readTree(file.toFile()).path("panels")) {
+                String where = file.getFileName() + " panel " + panel.path("id").asInt();
+                Set<String> columns = new TreeSet<>();
+                Set<String> refIds = new TreeSet<>();
+                for (JsonNode target : panel.path("targets")) {
+                    refIds.add(target.path("refId").asText());
+                    String query = target.path("query").asText();
+                    selected(query).stream().filter(c -> c[1] != null).forEach(c -> columns.add(c[1]));
+                    Matcher tag = Pattern.compile("GROUP BY (?:time\\([^)]*\\), )?\"(\\w+)\"(?: fill\\(\\w+\\))?$").matcher(query);
+                    if (tag.find()) {
+                        columns.add(tag.group(1));
+                    }
+                }
+                List<String> names = new ArrayList<>();
+                for (JsonNode o : panel.path("fieldConfig").path("overrides")) {
+                    String matcher = o.path("matcher").path("id").asText();
+                    String name = o.path("matcher").path("options").asText();
+                    if (matcher.equals("byName")) {
+                        names.add(name);
+                    } else if (matcher.equals("byFrameRefID")) {
+                        assertThat(refIds).as(where + " override for query " + name).contains(name);
+                    } else {
+                        assertThat(matcher).as(where).isEqualTo("byRegexp");
+                    }
+                }
+                panel.path("options").path("sortBy").forEach(sort -> names.add(sort.path("displayName").asText()));
+                for (JsonNode t : panel.path("transformations")) {
+                    t.path("options").path("indexByName").fieldNames().forEachRemaining(names::add);
+                }
+                for (String name : names) {
+                    assertThat(columns).as(where + " names column " + name).contains(name);
+                    named++;
+                }
+            }
+        }
+        assertThat(named).isGreaterThan(40);
+    }
+
     /** The outermost SELECT list of a query as [expression, alias or null]. */
     private static List<String[]> selected(String query) {
         String list = query.substring("SELECT ".length());
