@@ -3,7 +3,6 @@ package io.touchpoint.churn;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.touchpoint.avro.Channel;
-import io.touchpoint.avro.ChurnRiskSignal;
 import io.touchpoint.avro.InteractionEvent;
 import io.touchpoint.avro.InteractionType;
 import io.touchpoint.avro.SurveyResponse;
@@ -17,18 +16,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.Properties;
 import java.util.SplittableRandom;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -67,7 +62,7 @@ class ChurnOrderITCase {
         for (long block = base; block < base + 180 * M; block += 20 * M) {
             long from = block;
             List<Event> inBlock = new ArrayList<>(events.stream().filter(e -> e.at >= from && e.at < from + 20 * M).toList());
-            java.util.Collections.reverse(inBlock);
+            Collections.reverse(inBlock);
             reversed.addAll(inBlock);
         }
         assertThat(reversed).hasSameSizeAs(events);
@@ -133,30 +128,11 @@ class ChurnOrderITCase {
     }
 
     private static List<String> readSignals(LocalServices services) throws Exception {
-        Properties props = new Properties();
-        props.put("bootstrap.servers", services.kafka.bootstrapServers());
-        props.put("group.id", "churn-order-it");
-        props.put("auto.offset.reset", "earliest");
-        SingleObjectCodec<ChurnRiskSignal> codec = SingleObjectCodec.churnSignals();
-        List<String> signals = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer =
-                new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(services.prefix + ".churn-risk"));
-            int quiet = 0;
-            while (quiet < 6) {
-                ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(500));
-                quiet = records.isEmpty() ? quiet + 1 : 0;
-                for (ConsumerRecord<byte[], byte[]> r : records) {
-                    ChurnRiskSignal s = codec.decode(r.value());
-                    signals.add(s.getCustomerId() + " " + s.getOccurredAt().toEpochMilli() + " " + s.getPreviousLevel()
-                            + ">" + s.getLevel() + " " + s.getChannel() + " "
-                            + String.format(Locale.ROOT, "%.6f", s.getScore()) + " " + s.getReasons().size());
-                }
-            }
-        }
         // the order of customers on the topic depends on the sink's partitions; each customer's own order does not
-        List<String> bySorted = new ArrayList<>(signals);
-        bySorted.sort(Comparator.naturalOrder());
-        return bySorted;
+        return ChurnRiskTopic.readAll(services).stream()
+                .map(s -> s.getCustomerId() + " " + s.getOccurredAt().toEpochMilli() + " " + s.getPreviousLevel() + ">"
+                        + s.getLevel() + " " + s.getChannel() + " " + String.format(Locale.ROOT, "%.6f", s.getScore())
+                        + " " + s.getReasons().size())
+                .sorted().toList();
     }
 }
