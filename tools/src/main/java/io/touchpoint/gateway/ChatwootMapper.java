@@ -74,7 +74,7 @@ public final class ChatwootMapper {
     private static Mapped conversationCreated(JsonNode conversation) throws InvalidPayload {
         Conversation c = Conversation.of(conversation, null);
         Instant at = time(conversation, "created_at", "timestamp");
-        return Mapped.of(c.event("conversation_created:" + c.id, at, InteractionType.CONVERSATION_OPENED, null, null));
+        return Mapped.of(c.event("conversation_created:" + c.number, at, InteractionType.CONVERSATION_OPENED, null, null));
     }
 
     private static Mapped statusChanged(JsonNode conversation) throws InvalidPayload {
@@ -97,7 +97,7 @@ public final class ChatwootMapper {
         }
         // updated_at is the moment of the change; timestamp (last activity) is older Chatwoot's only clock
         Instant at = time(conversation, "updated_at", "timestamp");
-        return Mapped.of(c.event("conversation_status_changed:" + c.id + ":" + status + ":" + at.toEpochMilli(), at,
+        return Mapped.of(c.event("conversation_status_changed:" + c.number + ":" + status + ":" + at.toEpochMilli(), at,
                 type, null, null));
     }
 
@@ -172,13 +172,13 @@ public final class ChatwootMapper {
     }
 
     /** What every event of one conversation shares. */
-    private record Conversation(String id, String customer, Channel channel, String touchpoint, String inboxId) {
+    private record Conversation(String number, String id, String customer, Channel channel, String touchpoint, String inboxId) {
 
         static Conversation of(JsonNode conversation, JsonNode message) throws InvalidPayload {
             if (!conversation.isObject()) {
                 throw new InvalidPayload("no conversation in the payload");
             }
-            String id = PREFIX + "conversation:" + required(conversation, "id");
+            String number = required(conversation, "id");
             String contact = conversation.path("meta").path("sender").path("id").asText("");
             if (contact.isEmpty()) {
                 contact = conversation.path("contact_inbox").path("contact_id").asText("");
@@ -193,7 +193,7 @@ public final class ChatwootMapper {
             // only message events carry the inbox's name; conversation events name the inbox by id alone
             String touchpoint = message == null ? null : message.path("inbox").path("name").asText(null);
             String inbox = conversation.path("inbox_id").asText(null);
-            return new Conversation(id, PREFIX + "contact:" + contact,
+            return new Conversation(number, PREFIX + "conversation:" + number, PREFIX + "contact:" + contact,
                     ChatwootMapper.channel(conversation.path("channel").asText("")), touchpoint, inbox);
         }
 
