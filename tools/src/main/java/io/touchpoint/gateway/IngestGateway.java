@@ -31,6 +31,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.configuration.Configuration;
+import org.apache.kafka.common.KafkaException;
 
 /**
  * The HTTP ingest gateway: {@code POST /v1/events} (the JSON Lines form of SPEC §2) and
@@ -129,6 +130,10 @@ public final class IngestGateway implements AutoCloseable {
             } else {
                 events(exchange, body);
             }
+        } catch (RuntimeException e) {
+            // a bug, not the sender's fault: say so, rather than drop the connection without an answer
+            log.println("touchpoint gateway: POST " + (chatwoot ? CHATWOOT : EVENTS) + " failed: " + Touchpoint.oneLine(e));
+            refuse(exchange, 500, "internal error; nothing was accepted");
         }
     }
 
@@ -176,7 +181,7 @@ public final class IngestGateway implements AutoCloseable {
         Map<String, Long> counts;
         try {
             counts = publisher.publishAcknowledged(records, ackTimeout);
-        } catch (TimeoutException | ExecutionException e) {
+        } catch (TimeoutException | ExecutionException | KafkaException e) {
             if (kafkaDown.compareAndSet(false, true)) {
                 log.println("touchpoint gateway: Kafka did not acknowledge within " + ackTimeout.toSeconds()
                         + " s (" + Touchpoint.oneLine(e) + "); answering 503 until it does");
