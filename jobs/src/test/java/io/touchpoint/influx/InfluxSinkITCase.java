@@ -10,8 +10,18 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
 import org.apache.flink.streaming.runtime.tasks.TestProcessingTimeService;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.core.LogEvent;
+import org.apache.logging.log4j.core.Logger;
+import org.apache.logging.log4j.core.appender.AbstractAppender;
+import org.apache.logging.log4j.core.config.Property;
+import org.influxdb.InfluxDB;
+import org.influxdb.InfluxDBFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -78,6 +88,7 @@ class InfluxSinkITCase {
             for (int i = 1; i <= 50; i++) {
                 writer.write(point(i), null);
             }
+            List<String> warnings = captureWarnings();
             Thread restart = new Thread(() -> {
                 try {
                     Thread.sleep(3000);
@@ -93,6 +104,11 @@ class InfluxSinkITCase {
             try (InfluxRows rows = new InfluxRows(influx.url(), "sink_it")) {
                 assertThat(count(rows)).isEqualTo(50);
             }
+            // one line when InfluxDB goes away and one when it is back, not one per retry
+            assertThat(warnings).hasSize(2);
+            assertThat(warnings.get(0)).startsWith("InfluxDB at " + influx.url() + " is unreachable (ConnectException:");
+            assertThat(warnings.get(1)).startsWith("InfluxDB at " + influx.url() + " is back after ")
+                    .endsWith(" s; nothing was lost");
             writer.close();
         }
     }
@@ -170,9 +186,8 @@ class InfluxSinkITCase {
         try (LocalInflux influx = LocalInflux.start(dir, 0, false);
                 InfluxRows rows = new InfluxRows(influx.url(), "sink_it")) {
             InfluxSinkWriter writer = writer(settings(influx.url(), null, null, 10));
-            try (org.influxdb.InfluxDB other = org.influxdb.InfluxDBFactory.connect(influx.url())) {
-                other.write("sink_it", null, org.influxdb.InfluxDB.ConsistencyLevel.ONE,
-                        java.util.concurrent.TimeUnit.MILLISECONDS,
+            try (InfluxDB other = InfluxDBFactory.connect(influx.url())) {
+                other.write("sink_it", null, InfluxDB.ConsistencyLevel.ONE, TimeUnit.MILLISECONDS,
                         List.of("interactions,channel=sms events=\"seven\" 1700000000000"));
             }
             writer.write(point(1), null);
@@ -217,5 +232,23 @@ class InfluxSinkITCase {
             assertThat(count(admin)).isEqualTo(1);
             writer.close();
         }
+    }
+
+    /** The messages the sink logs from now on (at WARN and above). */
+    private static List<String> captureWarnings() {
+        List<String> messages = new CopyOnWriteArrayList<>();
+        Logger logger = (Logger) LogManager.getLogger(InfluxSinkWriter.class);
+        AbstractAppender capture = new AbstractAppender("capture-" + System.nanoTime(), null, null, true,
+                Property.EMPTY_ARRAY) {
+            @Override
+            public void append(LogEvent event) {
+                if (event.getLevel().isMoreSpecificThan(Level.WARN)) {
+                    messages.add(event.getMessage().getFormattedMessage());
+                }
+            }
+        };
+        capture.start();
+        logger.addAppender(capture);
+        return messages;
     }
 }
