@@ -175,8 +175,7 @@ final class InfluxSinkWriter implements SinkWriter<MetricPoint> {
             }
         } finally {
             if (retrying) {
-                WriteNotices.reachable(settings, done,
-                        (System.nanoTime() - started) / 1e9);
+                WriteNotices.reachable(settings, done, (System.nanoTime() - started) / 1e9);
             }
         }
     }
