@@ -18,9 +18,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -54,6 +56,7 @@ class InfluxRefusalsITCase {
     static Path dir;
 
     private static LocalKafka kafka;
+    private static final Set<String> PREFIXES = new HashSet<>();
 
     @BeforeAll
     static void startKafka() throws Exception {
@@ -68,12 +71,14 @@ class InfluxRefusalsITCase {
     }
 
     /** Publishes simulated traffic of {@code span} ending at {@code end} to topics {@code PREFIX.*}. */
-    private static void publish(String prefix, Instant end, Duration span) throws Exception {
-        kafka.createTopics(3, prefix + ".interactions", prefix + ".surveys", prefix + ".dead-letter",
-                prefix + ".churn-risk");
+    private static void publish(String prefix, Instant end, Duration span, long seed) throws Exception {
+        if (PREFIXES.add(prefix)) {
+            kafka.createTopics(3, prefix + ".interactions", prefix + ".surveys", prefix + ".dead-letter",
+                    prefix + ".churn-risk");
+        }
         try (Publisher publisher = new Publisher(kafka.bootstrapServers(), prefix + ".interactions",
                 prefix + ".surveys", new Properties())) {
-            new Simulator(Scenario.steady().daytimeAllDay(), end.minus(span), span, 17)
+            new Simulator(Scenario.steady().daytimeAllDay(), end.minus(span), span, seed)
                     .forEachRemaining(publisher::publish);
             publisher.flush();
         }
@@ -116,9 +121,11 @@ class InfluxRefusalsITCase {
 
     @Test
     void aBackfillOlderThanTheRetentionPolicyFinishesAndCountsWhatInfluxDbDropped() throws Exception {
-        // traffic from an hour before to 20 minutes after the horizon of a one-day retention policy
+        // traffic three hours before the horizon of a one-day retention policy, older than any shard group that
+        // newer points could open, and traffic from 20 minutes before to 20 minutes after the horizon
         Instant horizon = Instant.now().truncatedTo(ChronoUnit.MINUTES).minus(Duration.ofDays(1));
-        publish("backfill", horizon.plus(Duration.ofMinutes(20)), Duration.ofMinutes(80));
+        publish("backfill", horizon.minus(Duration.ofMinutes(140)), Duration.ofMinutes(40), 17);
+        publish("backfill", horizon.plus(Duration.ofMinutes(20)), Duration.ofMinutes(40), 18);
         try (LocalInflux influx = LocalInflux.start(dir.resolve("influx-rp"), 0, false);
                 InfluxRows rp = new InfluxRows(influx.url(), "rp")) {
             String config = config("backfill").toString();
@@ -133,9 +140,9 @@ class InfluxRefusalsITCase {
                     "--db", "rp", "--config", config);
             long finished = System.currentTimeMillis();
             assertThat(limited.code()).as(limited.err()).isZero();
-            assertThat(limited.err()).matches("touchpoint run: the data to process starts 1\\.0 days ago \\(\\S+Z\\),"
+            assertThat(limited.err()).matches("touchpoint run: the data to process starts 1\\.1 days ago \\(\\S+Z\\),"
                     + " before the horizon of the retention policy 'one_day' \\(1 d\\) of database 'rp': InfluxDB will"
-                    + " drop its first 1\\.0 hours \\(counted in pipeline\\.points_outside_retention\\)\\R");
+                    + " drop its first 3\\.0 hours \\(counted in pipeline\\.points_outside_retention\\)\\R");
 
             Map<String, Long> all = points(influx.url(), "plain");
             Map<String, Long> kept = points(influx.url(), "rp");
@@ -149,9 +156,9 @@ class InfluxRefusalsITCase {
             // InfluxDB drops an older point only when no shard group (1 h for a 1-day policy) of its batch covers it
             long firstShardKept = Math.floorDiv(started - DAY, HOUR) * HOUR;
             assertThat(kept.values()).allSatisfy(time -> assertThat(time).isGreaterThanOrEqualTo(firstShardKept));
-            assertThat(kept.size()).isGreaterThan(1000);
+            assertThat(kept.size()).isGreaterThan(300);
             long dropped = all.size() - kept.size();
-            assertThat(dropped).isGreaterThan(1000);
+            assertThat(dropped).isGreaterThan(300);
             Map<String, Object> counted = rp.one("SELECT sum(points_outside_retention) AS n FROM pipeline"
                     + " WHERE source = 'influxdb'");
             assertThat(((Number) counted.get("n")).longValue()).isEqualTo(dropped);
@@ -161,7 +168,7 @@ class InfluxRefusalsITCase {
     @Test
     void aFieldStoredWithAnotherTypeStopsTheJobWithinThirtySecondsWithOneLine() throws Exception {
         Instant end = Instant.now().truncatedTo(ChronoUnit.MINUTES).minus(Duration.ofMinutes(2));
-        publish("clash", end, Duration.ofMinutes(30));
+        publish("clash", end, Duration.ofMinutes(30), 17);
         try (LocalInflux influx = LocalInflux.start(dir.resolve("influx-clash"), 0, false);
                 InfluxDB other = InfluxDBFactory.connect(influx.url())) {
             // another writer's interactions with events as a string, inside the data's time and so in its shard
