@@ -52,6 +52,7 @@ public final class BenchCommand {
             "usage: touchpoint bench [--events N] [--scale X] [--sink influx|discard] [--parallelism P] [--seed S]",
             "                        [--influx-outage SECONDS]",
             "       touchpoint bench churn-state [--customers N]",
+            "       touchpoint bench conversation-state [--conversations N]",
             "",
             "Pre-fills local Kafka topics (3 partitions each) with N simulated events (default 1000000), then",
             "measures (1) the ceiling: one plain KafkaConsumer reading and Avro-decoding every record, and",
@@ -63,7 +64,9 @@ public final class BenchCommand {
             "--sink discard: the same job with a sink that counts and drops its points (the job's own cost).",
             "--influx-outage S: influxd is killed once the first points arrive and started again S seconds later;",
             "prints the heap (after a full GC) when it went away and when it came back, and the peak in between.",
-            "churn-state: heap and serialized bytes per tracked customer of the churn-risk state (default 5000000).");
+            "churn-state: heap and serialized bytes per tracked customer of the churn-risk state (default 5000000).",
+            "conversation-state: heap and serialized bytes per open conversation of the reply-clock state, timer",
+            "included (default 1000000).");
 
     private BenchCommand() {}
 
@@ -78,6 +81,21 @@ public final class BenchCommand {
             }
             try {
                 return ChurnStateBench.run(customers, out);
+            } catch (Exception e) {
+                err.println("touchpoint bench: " + Touchpoint.oneLine(e));
+                return 1;
+            }
+        }
+        if (args.length > 0 && args[0].equals("conversation-state")) {
+            long conversations = 1_000_000;
+            if (args.length == 3 && args[1].equals("--conversations")) {
+                conversations = Long.parseLong(args[2]);
+            } else if (args.length != 1) {
+                err.println("touchpoint bench: conversation-state takes only --conversations N");
+                return 2;
+            }
+            try {
+                return ConversationStateBench.run(conversations, out);
             } catch (Exception e) {
                 err.println("touchpoint bench: " + Touchpoint.oneLine(e));
                 return 1;
