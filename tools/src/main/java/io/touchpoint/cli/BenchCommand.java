@@ -53,6 +53,7 @@ public final class BenchCommand {
             "                        [--influx-outage SECONDS]",
             "       touchpoint bench churn-state [--customers N]",
             "       touchpoint bench conversation-state [--conversations N]",
+            "       touchpoint bench live [--minutes M] [--scale X] [--parallelism P]",
             "",
             "Pre-fills local Kafka topics (3 partitions each) with N simulated events (default 1000000), then",
             "measures (1) the ceiling: one plain KafkaConsumer reading and Avro-decoding every record, and",
@@ -65,6 +66,9 @@ public final class BenchCommand {
             "--influx-outage S: influxd is killed once the first points arrive and started again S seconds later;",
             "prints the heap (after a full GC) when it went away and when it came back, and the peak in between.",
             "churn-state: heap and serialized bytes per tracked customer of the churn-risk state (default 5000000).",
+            "live: the job unbounded at default settings under steady traffic published as it happens (simulate",
+            "--speed 1) for M minutes (default 10); prints the delay from each minute's end until its interactions,",
+            "nps (1m) and backlog points are readable in InfluxDB (p50, p99, max).",
             "conversation-state: heap and serialized bytes per open conversation of the reply-clock state, timer",
             "included (default 1000000).");
 
@@ -101,6 +105,11 @@ public final class BenchCommand {
                 return 1;
             }
         }
+        boolean live = args.length > 0 && args[0].equals("live");
+        if (live) {
+            args = java.util.Arrays.copyOfRange(args, 1, args.length);
+        }
+        int liveMinutes = 10;
         long events = 1_000_000;
         int parallelism = 2;
         long seed = 11;
@@ -119,6 +128,7 @@ public final class BenchCommand {
                     case "--seed" -> seed = Long.parseLong(args[++i]);
                     case "--influx-outage" -> outageSeconds = Long.parseLong(args[++i]);
                     case "--scale" -> scale = Double.parseDouble(args[++i]);
+                    case "--minutes" -> liveMinutes = Integer.parseInt(args[++i]);
                     case "--sink" -> discard = switch (args[++i]) {
                         case "influx" -> false;
                         case "discard" -> true;
@@ -139,21 +149,12 @@ public final class BenchCommand {
             return 2;
         }
         Path dir = Path.of(System.getProperty("touchpoint.home", ".")).resolve(".stack").resolve("bench");
-        Process kafka = null;
-        LocalInflux influx = null;
-        try {
-            DemoCommand.deleteTree(dir);
-            int kafkaPort = Ports.free();
-            kafka = KafkaServerMain.launch(dir.resolve("kafka"), kafkaPort, dir.resolve("kafka.log"));
-            Process broker = kafka;
-            // Ctrl-C skips the finally below; the broker and influxd are child processes and must not outlive us.
-            Runtime.getRuntime().addShutdownHook(new Thread(broker::destroy, "stop-kafka"));
-            String bootstrap = "127.0.0.1:" + kafkaPort;
-            influx = LocalInflux.start(dir.resolve("influxdb"), 0, false);
-            LocalInflux started = influx;
-            Runtime.getRuntime().addShutdownHook(new Thread(started::stop, "stop-influxd"));
-            KafkaTopics.create(bootstrap, 3, List.of("cx.interactions", "cx.surveys", "cx.dead-letter"));
-
+        try (BenchStack stack = BenchStack.start(dir)) {
+            String bootstrap = stack.bootstrap();
+            LocalInflux influx = stack.influx();
+            if (live) {
+                return LiveBench.run(stack, liveMinutes, scale, parallelism, out);
+            }
             // Simulated time ends a minute ago, so nothing is in the future; it starts far enough back for N events
             // (the steady traffic has about 40,000 events a day at scale 1).
             Instant end = Instant.now().truncatedTo(ChronoUnit.MINUTES);
@@ -218,18 +219,6 @@ public final class BenchCommand {
         } catch (Exception e) {
             err.println("touchpoint bench: " + Touchpoint.oneLine(e));
             return 1;
-        } finally {
-            if (influx != null) {
-                influx.stop();
-            }
-            if (kafka != null) {
-                kafka.destroy();
-                try {
-                    kafka.waitFor(30, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
         }
     }
 

@@ -146,7 +146,7 @@ public final class SimulateCommand {
      * Publishes every record; with a speed, each at the wall-clock instant its simulated time maps to, and with
      * that instant as its event time, so the job sees live traffic whose delays are shortened by the speed.
      */
-    static void publish(Simulator simulator, Publisher publisher, double speed, long start)
+    public static void publish(Simulator simulator, Publisher publisher, double speed, long start)
             throws InterruptedException {
         long wallStart = System.currentTimeMillis();
         while (simulator.hasNext()) {
