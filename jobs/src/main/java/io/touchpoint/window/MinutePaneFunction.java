@@ -220,16 +220,21 @@ public abstract class MinutePaneFunction<K, IN, P> extends KeyedProcessFunction<
             sum = newPane(); // an empty sum is not kept
         }
         for (long start = p.summedEnd; start < end; start += MINUTE) {
-            P entering = panes.get(start);
-            if (entering != null) {
-                merge(sum, entering);
-            }
-            P leaving = panes.get(start - length);
-            if (leaving != null) {
-                subtract(sum, leaving);
-            }
+            slideOneMinute(sum, start, length);
         }
         return sum;
+    }
+
+    /** Adds the pane starting at {@code entering} to the sum of a window of {@code length}, and removes the one leaving. */
+    private void slideOneMinute(P sum, long entering, long length) throws Exception {
+        P in = panes.get(entering);
+        if (in != null) {
+            merge(sum, in);
+        }
+        P out = panes.get(entering - length);
+        if (out != null) {
+            subtract(sum, out);
+        }
     }
 
     /** The sum of the retained panes starting in [from, to). */
@@ -259,14 +264,7 @@ public abstract class MinutePaneFunction<K, IN, P> extends KeyedProcessFunction<
             if (end + MINUTE >= stopEnd) {
                 return;
             }
-            P entering = panes.get(end);
-            if (entering != null) {
-                merge(sum, entering);
-            }
-            P leaving = panes.get(end - length);
-            if (leaving != null) {
-                subtract(sum, leaving);
-            }
+            slideOneMinute(sum, end, length);
         }
     }
 

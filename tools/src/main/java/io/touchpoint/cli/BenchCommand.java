@@ -2,15 +2,6 @@ package io.touchpoint.cli;
 
 import io.touchpoint.avro.InteractionEvent;
 import io.touchpoint.avro.SurveyResponse;
-import io.touchpoint.replay.Publisher;
-import io.touchpoint.schemas.CodecException;
-import io.touchpoint.schemas.SingleObjectCodec;
-import io.touchpoint.simulate.Scenario;
-import io.touchpoint.simulate.Simulator;
-import io.touchpoint.stack.KafkaServerMain;
-import io.touchpoint.stack.KafkaTopics;
-import io.touchpoint.stack.LocalInflux;
-import io.touchpoint.stack.Ports;
 import io.touchpoint.churn.ChurnSignals;
 import io.touchpoint.config.MonitorOptions;
 import io.touchpoint.influx.InfluxSettings;
@@ -18,19 +9,24 @@ import io.touchpoint.influx.InfluxSink;
 import io.touchpoint.ingest.KafkaInputs;
 import io.touchpoint.ingest.RecordDecoder;
 import io.touchpoint.job.MonitorJob;
+import io.touchpoint.replay.Publisher;
+import io.touchpoint.schemas.CodecException;
+import io.touchpoint.schemas.SingleObjectCodec;
+import io.touchpoint.simulate.Scenario;
+import io.touchpoint.simulate.Simulator;
+import io.touchpoint.stack.LocalInflux;
 import java.io.PrintStream;
-import java.math.BigDecimal;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
-import java.nio.file.Files;
+import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -76,38 +72,14 @@ public final class BenchCommand {
 
     public static int run(String[] args, PrintStream out, PrintStream err) {
         if (args.length > 0 && args[0].equals("churn-state")) {
-            long customers = 5_000_000;
-            if (args.length == 3 && args[1].equals("--customers")) {
-                customers = Long.parseLong(args[2]);
-            } else if (args.length != 1) {
-                err.println("touchpoint bench: churn-state takes only --customers N");
-                return 2;
-            }
-            try {
-                return ChurnStateBench.run(customers, out);
-            } catch (Exception e) {
-                err.println("touchpoint bench: " + Touchpoint.oneLine(e));
-                return 1;
-            }
+            return stateBench(args, "--customers", 5_000_000, ChurnStateBench::run, out, err);
         }
         if (args.length > 0 && args[0].equals("conversation-state")) {
-            long conversations = 1_000_000;
-            if (args.length == 3 && args[1].equals("--conversations")) {
-                conversations = Long.parseLong(args[2]);
-            } else if (args.length != 1) {
-                err.println("touchpoint bench: conversation-state takes only --conversations N");
-                return 2;
-            }
-            try {
-                return ConversationStateBench.run(conversations, out);
-            } catch (Exception e) {
-                err.println("touchpoint bench: " + Touchpoint.oneLine(e));
-                return 1;
-            }
+            return stateBench(args, "--conversations", 1_000_000, ConversationStateBench::run, out, err);
         }
         boolean live = args.length > 0 && args[0].equals("live");
         if (live) {
-            args = java.util.Arrays.copyOfRange(args, 1, args.length);
+            args = Arrays.copyOfRange(args, 1, args.length);
         }
         int liveMinutes = 10;
         long events = 1_000_000;
@@ -252,6 +224,27 @@ public final class BenchCommand {
         out.printf("influxd away for %d s: heap after full GC %,d MiB when it went, %,d MiB when it came back; "
                 + "peak %,d MiB in between%n", seconds, before >> 20, after >> 20, during >> 20);
         return jobSeconds;
+    }
+
+    /** A state-size benchmark: {@code NAME [FLAG N]}. */
+    private interface StateBench {
+        int run(long count, PrintStream out) throws Exception;
+    }
+
+    private static int stateBench(String[] args, String flag, long count, StateBench bench, PrintStream out,
+            PrintStream err) {
+        if (args.length == 3 && args[1].equals(flag)) {
+            count = Long.parseLong(args[2]);
+        } else if (args.length != 1) {
+            err.println("touchpoint bench: " + args[0] + " takes only " + flag + " N");
+            return 2;
+        }
+        try {
+            return bench.run(count, out);
+        } catch (Exception e) {
+            err.println("touchpoint bench: " + Touchpoint.oneLine(e));
+            return 1;
+        }
     }
 
     /** The production job, with its metric points counted and written to InfluxDB or dropped. */

@@ -6,7 +6,6 @@ import io.touchpoint.frt.FrtSettings;
 import io.touchpoint.frt.ReplyClock;
 import io.touchpoint.ingest.Interaction;
 import java.io.PrintStream;
-import java.lang.management.ManagementFactory;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -35,7 +34,7 @@ final class ConversationStateBench {
         SplittableRandom random = new SplittableRandom(7);
         FrtSettings settings = FrtSettings.defaults();
         long base = 1_793_000_000_000L;
-        long before = usedAfterGc();
+        long before = ChurnStateBench.usedAfterGc();
         int capacity = (int) Math.min(Integer.MAX_VALUE, conversations * 4 / 3 + 1);
         Map<String, ReplyClock> states = new HashMap<>(capacity);
         // the heap timer queue: a set of timers (a hash map per key group) and the heap array
@@ -83,7 +82,7 @@ final class ConversationStateBench {
                 serialized += buffer.length() + conversation.length() + 2;
             }
         }
-        long after = usedAfterGc();
+        long after = ChurnStateBench.usedAfterGc();
         double perConversation = (double) (after - before) / conversations;
         out.printf("reply-clock state: %,d open conversations, %,.0f MiB of heap, %.0f bytes per conversation on the "
                 + "heap (map entry, key, clock and its timer)%n", conversations, (after - before) / 1048576.0,
@@ -94,13 +93,5 @@ final class ConversationStateBench {
             throw new IllegalStateException("lost conversations");
         }
         return 0;
-    }
-
-    private static long usedAfterGc() throws InterruptedException {
-        for (int i = 0; i < 3; i++) {
-            System.gc();
-            Thread.sleep(200);
-        }
-        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     }
 }
