@@ -6,7 +6,10 @@ import org.apache.flink.util.Collector;
 
 /**
  * {@code first_response} (SPEC §4.3): per channel, over the replies whose clock stopped inside the window, 1-minute
- * tumbling and 15-minute rolling windows (emitted every minute), exact nearest-rank percentiles.
+ * tumbling and 15-minute rolling windows (emitted every minute), exact nearest-rank percentiles. A retracted sample
+ * (a late event moved or removed a reply) is taken out of its minute, and every window that held it is written
+ * again; one left without samples is written with {@code replies} 0 and every other field 0 (InfluxDB keeps any field
+ * of the old point that the new one leaves out).
  * State: see {@link MinutePaneFunction}; each pane keeps the minute's samples.
  */
 public class FrtWindowFunction extends MinutePaneFunction<String, ReplySample, ReplySamples> {
@@ -31,6 +34,16 @@ public class FrtWindowFunction extends MinutePaneFunction<String, ReplySample, R
     }
 
     @Override
+    protected boolean isRetraction(ReplySample element) {
+        return element.retracted;
+    }
+
+    @Override
+    protected void remove(ReplySamples pane, ReplySample element) {
+        pane.remove(element.frtSeconds, element.withinSla);
+    }
+
+    @Override
     protected void merge(ReplySamples into, ReplySamples other) {
         into.merge(other);
     }
@@ -51,6 +64,21 @@ public class FrtWindowFunction extends MinutePaneFunction<String, ReplySample, R
     }
 
     public static MetricPoint point(String channel, String window, long end, ReplySamples pane) {
+        if (pane.count == 0) {
+            return MetricPoint.builder("first_response", end)
+                    .tag("channel", channel)
+                    .tag("window", window)
+                    .count("replies", 0)
+                    .value("frt_mean_s", 0)
+                    .value("frt_p50_s", 0)
+                    .value("frt_p90_s", 0)
+                    .value("frt_p95_s", 0)
+                    .value("frt_max_s", 0)
+                    .count("within_sla", 0)
+                    .count("breached", 0)
+                    .value("sla_target_s", pane.slaTargetSeconds)
+                    .build();
+        }
         Percentiles p = pane.percentiles();
         return MetricPoint.builder("first_response", end)
                 .tag("channel", channel)

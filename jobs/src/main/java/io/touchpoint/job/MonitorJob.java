@@ -136,7 +136,7 @@ public final class MonitorJob {
         DataStream<MetricPoint> backlogPoints = interactions.getSideOutput(ReplyClockFunction.CLOCK_CHANGES)
                 .keyBy((ClockChange c) -> c.channel)
                 .connect(horizon.broadcast(MinuteGaugeFunction.HORIZON))
-                .process(new BacklogFunction(FrtSettings.from(config)))
+                .process(new BacklogFunction(FrtSettings.from(config), lateness))
                 .name("backlog gauges").uid("backlog-gauges");
 
         DataStream<MetricPoint> surveyPoints = surveys

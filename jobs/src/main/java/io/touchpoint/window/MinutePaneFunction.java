@@ -74,6 +74,19 @@ public abstract class MinutePaneFunction<K, IN, P> extends KeyedProcessFunction<
     /** Removes from {@code from} every element of {@code other}, which {@code from} holds. */
     protected abstract void subtract(P from, P other);
 
+    /**
+     * Whether the element takes back one added before (a measurement a late event revised): it is removed from its
+     * pane, and from the running sums that hold it, instead of added.
+     */
+    protected boolean isRetraction(IN element) {
+        return false;
+    }
+
+    /** Removes from a pane or sum an element that was added to it; needed by windows that take retractions. */
+    protected void remove(P pane, IN element) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot take an element back");
+    }
+
     /** Whether the pane or sum holds no element (its window writes no point). */
     protected abstract boolean isEmpty(P pane);
 
@@ -117,6 +130,10 @@ public abstract class MinutePaneFunction<K, IN, P> extends KeyedProcessFunction<
         }
         long minute = Minutes.start(timestamp);
         long end = minute + MINUTE;
+        boolean retraction = isRetraction(element);
+        if (retraction && !panes.contains(minute)) {
+            return; // its pane has expired: nothing to take back
+        }
         PaneProgress p = progress.value();
         if (p == null) {
             p = new PaneProgress(minute);
@@ -132,7 +149,7 @@ public abstract class MinutePaneFunction<K, IN, P> extends KeyedProcessFunction<
         if (pane == null) {
             pane = newPane();
         }
-        add(pane, element);
+        change(pane, element, retraction);
         panes.put(minute, pane);
 
         if (watermark == Long.MIN_VALUE || end - 1 > watermark) {
@@ -142,7 +159,8 @@ public abstract class MinutePaneFunction<K, IN, P> extends KeyedProcessFunction<
             return;
         }
         // Late update: the running sums that cover this minute take it too, and every window containing this
-        // minute that has already fired is emitted again.
+        // minute that has already fired is emitted again (one a retraction emptied with no samples: it was written
+        // before, and InfluxDB must not keep the old point).
         K key = ctx.getCurrentKey();
         emit(key, "1m", end, pane, out);
         long firstUnfired = Minutes.firstUnfiredEnd(watermark);
@@ -153,7 +171,7 @@ public abstract class MinutePaneFunction<K, IN, P> extends KeyedProcessFunction<
                 if (sum == null) {
                     sum = newPane();
                 }
-                add(sum, element);
+                change(sum, element, retraction);
                 sums[i].update(sum);
             }
             emitFired(key, k, p, end, Math.min(end + k * MINUTE, firstUnfired), out);
@@ -182,7 +200,7 @@ public abstract class MinutePaneFunction<K, IN, P> extends KeyedProcessFunction<
         long end = timestamp + 1;
         K key = ctx.getCurrentKey();
         P last = panes.get(end - MINUTE);
-        if (last != null) {
+        if (last != null && !isEmpty(last)) {
             emit(key, "1m", end, last, out);
         }
         for (int i = 0; i < rollingMinutes.length; i++) {
@@ -205,6 +223,14 @@ public abstract class MinutePaneFunction<K, IN, P> extends KeyedProcessFunction<
             scheduleCleanup(p, ctx.timerService());
         }
         progress.update(p);
+    }
+
+    private void change(P pane, IN element, boolean retraction) {
+        if (retraction) {
+            remove(pane, element);
+        } else {
+            add(pane, element);
+        }
     }
 
     /**
@@ -258,9 +284,8 @@ public abstract class MinutePaneFunction<K, IN, P> extends KeyedProcessFunction<
         long length = k * MINUTE;
         P sum = sumOf(firstEnd - length, firstEnd, p);
         for (long end = firstEnd; ; end += MINUTE) {
-            if (!isEmpty(sum)) {
-                emit(key, windowName(k), end, sum, out);
-            }
+            // each of these windows holds the late element's minute: it was written, or holds the element now
+            emit(key, windowName(k), end, sum, out);
             if (end + MINUTE >= stopEnd) {
                 return;
             }

@@ -19,7 +19,7 @@ class BacklogFunctionTest {
     @BeforeEach
     void open() throws Exception {
         harness = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
-                new BacklogFunction(io.touchpoint.frt.FrtSettings.defaults()), c -> c.channel, Types.STRING, io.touchpoint.window.MinuteGaugeFunction.HORIZON);
+                new BacklogFunction(io.touchpoint.frt.FrtSettings.defaults(), 3_600_000L), c -> c.channel, Types.STRING, io.touchpoint.window.MinuteGaugeFunction.HORIZON);
     }
 
     @AfterEach
