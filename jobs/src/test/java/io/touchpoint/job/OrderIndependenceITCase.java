@@ -29,7 +29,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
-import java.util.function.Function;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -283,8 +282,13 @@ class OrderIndependenceITCase {
         }
     }
 
+    /** Turns a record's value into a line to compare. */
+    private interface Line {
+        String of(byte[] value) throws Exception;
+    }
+
     /** Every record of a topic the finished run wrote, as a sorted list of lines. */
-    private static List<String> read(LocalServices services, String topic, Function<byte[], String> line) {
+    private static List<String> read(LocalServices services, String topic, Line line) throws Exception {
         Properties props = new Properties();
         props.put("bootstrap.servers", services.kafka.bootstrapServers());
         List<String> lines = new ArrayList<>();
@@ -297,7 +301,7 @@ class OrderIndependenceITCase {
             Map<TopicPartition, Long> ends = new LinkedHashMap<>(consumer.endOffsets(partitions));
             while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-                    lines.add(line.apply(r.value()));
+                    lines.add(line.of(r.value()));
                 }
             }
         }
