@@ -189,13 +189,18 @@ class OrderIndependenceITCase {
             }
             if (random.nextInt(100) < 40) {
                 int n = records.size();
-                boolean csat = random.nextInt(100) < 35;
-                int score = csat ? 1 + random.nextInt(5) : random.nextInt(11);
+                int pick = random.nextInt(100);
+                SurveyType survey = pick < 30 ? SurveyType.CSAT : pick < 45 ? SurveyType.CES : SurveyType.NPS;
+                int score = switch (survey) {
+                    case CSAT -> 1 + random.nextInt(5);
+                    case CES -> 1 + random.nextInt(7);
+                    case NPS -> random.nextInt(11);
+                };
                 long at = end + random.nextLong(S, 5 * M);
                 records.add(new Record(at, n, "surveys", customer, surveys.encode(SurveyResponse.newBuilder()
                         .setResponseId("r" + n).setOccurredAt(Instant.ofEpochMilli(at)).setChannel(channel)
                         .setTouchpoint("support").setCustomerId(customer).setConversationId(conversation)
-                        .setSurvey(csat ? SurveyType.CSAT : SurveyType.NPS).setScore(score).build()), conversation));
+                        .setSurvey(survey).setScore(score).build()), conversation));
             }
         }
         for (int k = 0; k < 4; k++) {
