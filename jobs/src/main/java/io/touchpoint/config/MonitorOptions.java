@@ -129,4 +129,18 @@ public final class MonitorOptions {
 
     public static final ConfigOption<Integer> PARALLELISM = ConfigOptions.key("job.parallelism")
             .intType().defaultValue(2);
+
+    /** The state backends the job can be told to use. */
+    public enum StateBackend { HASHMAP, ROCKSDB }
+
+    public static final ConfigOption<StateBackend> STATE_BACKEND = ConfigOptions.key("state.backend")
+            .enumType(StateBackend.class).noDefaultValue()
+            .withDescription("hashmap (state on the JVM heap) or rocksdb (state on local disk, incremental "
+                    + "checkpoints). Unset: the cluster's own setting, which is rocksdb on bin/touchpoint cluster and "
+                    + "hashmap in bin/touchpoint run's mini-cluster.");
+
+    public static final ConfigOption<Double> MAX_RECORDS_PER_SECOND = ConfigOptions.key("ingest.max-records-per-second")
+            .doubleType().defaultValue(0.0)
+            .withDescription("Caps how fast each input topic is read, over all its source subtasks together, so a "
+                    + "backfill of old records does not flood InfluxDB; 0 reads as fast as possible.");
 }

@@ -1,5 +1,6 @@
 package io.touchpoint.cli;
 
+import io.touchpoint.cluster.ClusterSubmit;
 import io.touchpoint.config.MonitorConfig;
 import io.touchpoint.config.MonitorOptions;
 import io.touchpoint.job.MonitorMain;
@@ -7,12 +8,18 @@ import java.io.PrintStream;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
-/** {@code touchpoint run}: the monitor job in a local Flink mini-cluster inside this JVM. */
+/**
+ * {@code touchpoint run}: the monitor job in a local Flink mini-cluster inside this JVM, or with {@code --cluster URL}
+ * submitted to a Flink cluster ({@link ClusterSubmit}).
+ */
 public final class RunCommand {
 
     private RunCommand() {}
 
     public static int run(String[] args, PrintStream out, PrintStream err) {
+        if (ClusterSubmit.requested(args)) {
+            return ClusterSubmit.run(args, out, err);
+        }
         Configuration config;
         try {
             config = MonitorMain.parse(args, System.getenv());
