@@ -53,7 +53,7 @@ public final class ClusterSubmit {
             }
             config = MonitorMain.parse(jobArgs.toArray(String[]::new), System.getenv());
             if (jar == null) {
-                jar = defaultJar();
+                jar = defaultJarUnder(Path.of(System.getProperty("touchpoint.home", ".")));
             } else if (!Files.isRegularFile(jar)) {
                 throw new IllegalArgumentException("no job jar at " + jar);
             }
@@ -87,9 +87,9 @@ public final class ClusterSubmit {
         }
     }
 
-    /** The shaded job jar built by {@code mvn package}: {@code jobs/target/touchpoint-jobs-*-job.jar}. */
-    static Path defaultJar() throws IOException {
-        Path target = Path.of(System.getProperty("touchpoint.home", ".")).resolve("jobs/target");
+    /** The shaded job jar built by {@code mvn package} in checkout {@code home}: {@code jobs/target/touchpoint-jobs-*-job.jar}. */
+    static Path defaultJarUnder(Path home) throws IOException {
+        Path target = home.resolve("jobs/target");
         if (Files.isDirectory(target)) {
             try (Stream<Path> files = Files.list(target)) {
                 List<Path> jars = files.filter(p -> p.getFileName().toString().matches("touchpoint-jobs-.*-job\\.jar"))

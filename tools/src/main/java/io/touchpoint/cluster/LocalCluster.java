@@ -27,7 +27,7 @@ import org.apache.flink.runtime.util.config.memory.ProcessMemoryUtils;
  * code). Everything lives under one directory: {@code conf/config.yaml}, {@code log/}, the PID files
  * {@code jobmanager.pid} and {@code taskmanager-N.pid}, {@code rest.port}, and {@code checkpoints/} and
  * {@code savepoints/}, which outlive the cluster so a job can be restarted from them. Only a recorded PID whose
- * command line names this directory's {@code conf} is ever signalled.
+ * command line names this directory is ever signalled.
  */
 public final class LocalCluster {
 
@@ -224,7 +224,7 @@ public final class LocalCluster {
         } catch (NumberFormatException e) {
             return Optional.empty();
         }
-        String marker = "--configDir " + conf();
+        String marker = marker();
         return ProcessHandle.of(pid)
                 .filter(ProcessHandle::isAlive)
                 .filter(p -> p.info().commandLine().map(c -> c.contains(marker)).orElse(false));
@@ -237,6 +237,7 @@ public final class LocalCluster {
         }
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
+        command.add(marker());
         // memory.subList: JVM flags first, then the "-D key=value" settings that follow the main class's arguments
         int split = memory.indexOf("--");
         command.addAll(memory.subList(0, split));
@@ -274,6 +275,14 @@ public final class LocalCluster {
         all.add("--");
         all.addAll(Arrays.asList(dynamic.strip().split("\\s+")));
         return all;
+    }
+
+    /**
+     * The first JVM argument of every process of this cluster: the JDK shows only the start of a long command line,
+     * and the class path would push anything later out of it.
+     */
+    private String marker() {
+        return "-Dtouchpoint.cluster=" + dir;
     }
 
     private Path conf() {
