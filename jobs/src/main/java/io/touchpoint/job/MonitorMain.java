@@ -53,7 +53,11 @@ public final class MonitorMain {
             return;
         }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.setParallelism(config.get(MonitorOptions.PARALLELISM));
+        // Unless given, the submitter's parallelism holds (flink run -p, a FlinkDeployment's job.parallelism), so
+        // that a cluster can rescale the job without changing its arguments.
+        if (config.contains(MonitorOptions.PARALLELISM)) {
+            env.setParallelism(config.get(MonitorOptions.PARALLELISM));
+        }
         job(config).execute(env);
     }
 

@@ -105,6 +105,17 @@ public final class FlinkRest {
         return jobId;
     }
 
+    /** The ids of the jobs in state RUNNING ({@code GET /jobs}). */
+    public List<String> runningJobs() throws IOException {
+        List<String> ids = new java.util.ArrayList<>();
+        for (JsonNode job : get("/jobs").path("jobs")) {
+            if (job.path("status").asText().equals("RUNNING")) {
+                ids.add(job.path("id").asText());
+            }
+        }
+        return ids;
+    }
+
     /** {@code GET /jobs/ID}: the job's details, with its {@code state} and {@code vertices}. */
     public JsonNode job(String jobId) throws IOException {
         return get("/jobs/" + jobId);
@@ -190,6 +201,11 @@ public final class FlinkRest {
         return get("/jobs/" + jobId + "/checkpoints");
     }
 
+    /** {@code GET /jobs/ID/checkpoints/config}: interval, mode, {@code state_backend}, {@code checkpoint_storage}. */
+    public JsonNode checkpointConfig(String jobId) throws IOException {
+        return get("/jobs/" + jobId + "/checkpoints/config");
+    }
+
     /**
      * One metric of every subtask of every vertex of a running job, e.g. {@code busyTimeMsPerSecond}: vertex name to
      * the values of subtask 0, 1, ... (NaN where a subtask has not reported yet).
@@ -235,6 +251,10 @@ public final class FlinkRest {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while calling " + url + path, e);
+        } catch (IOException e) {
+            // the JDK's message is often empty (connection refused): say what could not be reached
+            throw new IOException("cannot reach Flink's REST API at " + url + " (" + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")", e);
         }
         JsonNode answer = JSON.createObjectNode();
         try {
