@@ -1,5 +1,7 @@
 package io.touchpoint.testing;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -47,6 +49,12 @@ public final class SeriesSnapshot {
             }
         }
         return diff.toString();
+    }
+
+    /** Fails, listing what is missing and what is extra per measurement, unless {@code actual} equals {@code reference}. */
+    public static void assertSame(Map<String, List<String>> reference, Map<String, List<String>> actual, String what) {
+        assertThat(differences(reference, actual)).as(what).isEmpty();
+        assertThat(actual).isEqualTo(reference);
     }
 
     /** Points in all measurements together. */

@@ -25,6 +25,7 @@ public final class RunCommand {
             config = MonitorMain.parse(args, System.getenv());
         } catch (MonitorMain.HelpRequested e) {
             MonitorMain.usage(out);
+            ClusterSubmit.usage(out);
             return 0;
         } catch (IllegalArgumentException e) {
             err.println("touchpoint run: " + e.getMessage());

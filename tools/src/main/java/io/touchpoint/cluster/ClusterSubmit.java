@@ -24,6 +24,17 @@ public final class ClusterSubmit {
 
     private ClusterSubmit() {}
 
+    /** The lines {@code run --help} adds for a cluster. */
+    public static void usage(PrintStream out) {
+        out.println(String.join("\n",
+                "",
+                "On a Flink cluster (the options above become the job's program arguments):",
+                "  --cluster URL          upload jobs/target/*-job.jar to the cluster's REST API (bin/touchpoint cluster",
+                "                         up: http://127.0.0.1:8081), run it at job.parallelism, print the job id",
+                "  --from-savepoint PATH  start from this savepoint or retained checkpoint",
+                "  --jar FILE             submit this jar instead"));
+    }
+
     /** Whether the {@code run} arguments ask for a cluster. */
     public static boolean requested(String[] args) {
         return List.of(args).contains("--cluster");
@@ -59,6 +70,7 @@ public final class ClusterSubmit {
             }
         } catch (MonitorMain.HelpRequested e) {
             MonitorMain.usage(out);
+            usage(out);
             return 0;
         } catch (IllegalArgumentException | IllegalStateException e) {
             err.println("touchpoint run: " + e.getMessage());

@@ -46,7 +46,7 @@ class ClusterITCase {
     static final MiniClusterExtension MINI = new MiniClusterExtension(
             new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
 
-    /** Records per second per input topic while a run is to be interrupted: the input then lasts about 30 s. */
+    /** Records per second per input topic while a run is to be interrupted: the input then lasts about 25 s. */
     private static final double SLOW = 400;
     private static final Duration RUN_TIMEOUT = Duration.ofMinutes(4);
 
@@ -205,9 +205,6 @@ class ClusterITCase {
     }
 
     private static void assertSameAsReference(String database) {
-        Map<String, List<String>> actual = snapshot(database);
-        assertThat(SeriesSnapshot.differences(reference, actual)).as(database + " differs from the MiniCluster run")
-                .isEmpty();
-        assertThat(actual).isEqualTo(reference);
+        SeriesSnapshot.assertSame(reference, snapshot(database), database + " differs from the MiniCluster run");
     }
 }
