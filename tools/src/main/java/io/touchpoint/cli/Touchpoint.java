@@ -1,6 +1,7 @@
 package io.touchpoint.cli;
 
 import io.touchpoint.cluster.ClusterCommand;
+import io.touchpoint.gateway.GatewayCommand;
 import io.touchpoint.replay.ReplayCommand;
 import io.touchpoint.simulate.SimulateCommand;
 import io.touchpoint.stack.StackCommand;
@@ -18,9 +19,10 @@ public final class Touchpoint {
             "  stack      up|down|status: a local Kafka (KRaft) and influxd on loopback, data under .stack/",
             "  run        run the monitor job in a local Flink mini-cluster (live, or --bounded),",
             "             or submit it to a Flink cluster with --cluster URL",
-            "  cluster    up|down|status: a Flink session cluster (JobManager, TaskManagers) on loopback",
+            "  cluster    up|down|status|busy: a Flink session cluster (JobManager, TaskManagers) on loopback",
             "  simulate   publish realistic synthetic contact-centre traffic to Kafka",
             "  replay     publish a JSON Lines export (.jsonl or .jsonl.gz) to Kafka",
+            "  gateway    HTTP ingest: JSON events and Chatwoot webhooks published to Kafka",
             "  bench      measure throughput against a local Kafka topic (docs/benchmarks.md)");
 
     private Touchpoint() {}
@@ -45,6 +47,7 @@ public final class Touchpoint {
                 case "cluster" -> ClusterCommand.run(rest, out, err);
                 case "simulate" -> SimulateCommand.run(rest, out, err);
                 case "replay" -> ReplayCommand.run(rest, out, err);
+                case "gateway" -> GatewayCommand.run(rest, out, err);
                 case "bench" -> BenchCommand.run(rest, out, err);
                 default -> {
                     err.println("touchpoint: unknown command '" + args[0] + "' (see bin/touchpoint --help)");
