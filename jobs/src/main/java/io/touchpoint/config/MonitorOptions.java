@@ -129,4 +129,15 @@ public final class MonitorOptions {
 
     public static final ConfigOption<Integer> PARALLELISM = ConfigOptions.key("job.parallelism")
             .intType().defaultValue(2);
+
+    // --- State between starts of a live run (bin/touchpoint run) ----------------------------------------------
+
+    public static final ConfigOption<String> STATE_DIR = ConfigOptions.key("state.dir")
+            .stringType().noDefaultValue()
+            .withDescription("Live bin/touchpoint run: folder of the savepoints taken on stop and the checkpoints "
+                    + "retained after a crash, one subfolder per configuration. Unset: .stack/state of the checkout.");
+
+    /** Set by {@code --fresh} only: start with empty state and set the earlier state of the configuration aside. */
+    public static final ConfigOption<Boolean> STATE_FRESH = ConfigOptions.key("state.fresh")
+            .booleanType().defaultValue(false);
 }

@@ -21,11 +21,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -57,9 +55,6 @@ class FaultToleranceITCase {
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension(
             new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
-
-    private static final List<String> MEASUREMENTS = List.of("nps", "nps_touchpoint", "csat", "ces", "interactions",
-            "first_response", "backlog", "churn_risk");
 
     @TempDir
     static Path dir;
@@ -147,39 +142,12 @@ class FaultToleranceITCase {
         return env.executeAsync("fault run " + config.get(MonitorOptions.INFLUX_DATABASE));
     }
 
-    /** Every point of every compared measurement, as sorted lines. */
     private static Map<String, List<String>> contents(String database) {
-        Map<String, List<String>> all = new TreeMap<>();
-        try (InfluxRows rows = new InfluxRows(influx.url(), database)) {
-            for (String m : MEASUREMENTS) {
-                List<String> lines = new ArrayList<>();
-                for (Map<String, Object> row : rows.query("SELECT * FROM " + m)) {
-                    lines.add(new TreeMap<>(row).toString());
-                }
-                lines.sort(null);
-                all.put(m, lines);
-            }
-        }
-        return all;
+        return SeriesContents.of(influx.url(), database);
     }
 
-    /** Equal to the failure-free run, point for point; on a difference, says which points are missing or extra. */
     private static void assertSameAsReference(String database) {
-        Map<String, List<String>> actual = contents(database);
-        StringBuilder diff = new StringBuilder();
-        for (String m : MEASUREMENTS) {
-            List<String> missing = new ArrayList<>(reference.get(m));
-            missing.removeAll(actual.get(m));
-            List<String> extra = new ArrayList<>(actual.get(m));
-            extra.removeAll(reference.get(m));
-            if (!missing.isEmpty() || !extra.isEmpty()) {
-                diff.append("\n").append(m).append(": ").append(missing.size()).append(" missing, e.g. ")
-                        .append(missing.stream().limit(3).toList()).append("; ").append(extra.size())
-                        .append(" not in the reference, e.g. ").append(extra.stream().limit(3).toList());
-            }
-        }
-        assertThat(diff.toString()).as(database + " differs from the failure-free run").isEmpty();
-        assertThat(actual).isEqualTo(reference);
+        SeriesContents.assertSame(reference, contents(database), database);
     }
 
     private static void awaitPoints(String database) throws InterruptedException {
