@@ -106,9 +106,7 @@ final class LiveRun implements AutoCloseable {
             cluster.start();
             JobID id = cluster.submitJob(graph).get().getJobID();
             LiveRun run = new LiveRun(cluster, state, id, out);
-            if (restore.isPresent()) {
-                run.awaitRestored(restore.get());
-            }
+            run.awaitRunning(restore.orElse(null));
             return run;
         } catch (Exception | Error e) {
             if (cluster != null) {
@@ -128,21 +126,31 @@ final class LiveRun implements AutoCloseable {
         return cluster;
     }
 
-    /** Returns once every task of the restored job runs; throws if the job fails before. */
-    private void awaitRestored(Snapshot snapshot) throws Exception {
+    /**
+     * Returns once every task runs, so that a stop can take a savepoint. A restored job that fails before that could
+     * not restore its state: it is cancelled and reported. A job started empty is left to Flink's restarts.
+     */
+    private void awaitRunning(Snapshot restored) throws Exception {
         while (true) {
             JobStatus status = cluster.getJobStatus(job).get();
             if (status.isGloballyTerminalState()) {
-                JobResult result = cluster.requestJobResult(job).get();
-                throw notRestorable(snapshot, result.getSerializedThrowable().map(Throwable.class::cast)
-                        .orElse(new IllegalStateException("the job ended as " + status)));
+                Throwable failure = cluster.requestJobResult(job).get().getSerializedThrowable()
+                        .map(Throwable.class::cast).orElse(new IllegalStateException("the job ended as " + status));
+                if (restored != null) {
+                    throw notRestorable(restored, failure);
+                }
+                throw new IllegalStateException("job failed to start: " + Touchpoint.oneLine(failure));
+            }
+            if (status == JobStatus.INITIALIZING) {
+                Thread.sleep(100);
+                continue;
             }
             AccessExecutionGraph graph = cluster.getExecutionGraph(job).get();
             ErrorInfo failure = graph.getFailureInfo();
-            if (failure != null) {
+            if (failure != null && restored != null) {
                 cluster.cancelJob(job).get(60, TimeUnit.SECONDS);
                 cluster.requestJobResult(job).get(60, TimeUnit.SECONDS);
-                throw notRestorable(snapshot, failure.getException());
+                throw notRestorable(restored, failure.getException());
             }
             boolean allRunning = status == JobStatus.RUNNING;
             for (AccessExecutionVertex vertex : graph.getAllExecutionVertices()) {

@@ -108,32 +108,40 @@ class RestartITCase {
         disturbAndCompare("kill", Run::kill, "restoring the retained checkpoint of");
     }
 
+    /**
+     * The undisturbed run's savepoint, copied to a state directory of its own and damaged: first one of its state
+     * files (the tasks fail while restoring, which Flink would retry forever), then its {@code _metadata} (the job
+     * cannot even be created). Each time {@code run} says so in one line naming the choices and exits 1 without
+     * touching the state; {@code --fresh} then starts empty and sets the damaged state aside.
+     */
     @Test
     void stateThatCannotBeRestoredStopsTheRunWithTheChoices() throws Exception {
-        kafka.createTopics(3, topics("bad"));
-        try (Publisher publisher = publisher("bad")) {
-            input.forEach(publisher::publish);
+        Path copy = dir.resolve("state-damaged");
+        copyTree(dir.resolve("state-ref"), copy);
+        Path savepoint = StateDirectory.newestIn(Run.stateRoot(copy, "ref")).orElseThrow().dir();
+        Path stateFile;
+        try (Stream<Path> files = Files.list(savepoint)) {
+            stateFile = files.filter(f -> !f.getFileName().toString().equals("_metadata")).findFirst().orElseThrow();
         }
-        Run first = Run.start("bad", false);
-        first.awaitCaughtUp();
-        first.stopWithSigterm();
-        Path savepoint = StateDirectory.newestIn(first.stateRoot()).orElseThrow().dir();
-        Path damaged = largestFile(savepoint);
-        Files.write(damaged, new byte[] {1, 2, 3});
+        for (Path damaged : List.of(stateFile, savepoint.resolve("_metadata"))) {
+            Files.write(damaged, new byte[] {1, 2, 3});
+            Run broken = Run.start("ref", copy, false);
+            assertThat(broken.process.waitFor(180, TimeUnit.SECONDS)).isTrue();
+            assertThat(broken.process.exitValue()).as(broken.lines().toString()).isEqualTo(1);
+            List<String> errors = broken.lines().stream().filter(l -> l.startsWith("touchpoint run: cannot restore"))
+                    .toList();
+            assertThat(errors).as(broken.lines().toString()).hasSize(1);
+            assertThat(errors.get(0)).contains("savepoint of", savepoint.toString(), "roll back", "migrate", "--fresh");
+            log("damaged " + damaged.getFileName() + ": " + errors.get(0));
+            assertThat(Files.readAllBytes(damaged)).as("the damaged state is left as it was").containsExactly(1, 2, 3);
+        }
 
-        Run broken = Run.start("bad", false);
-        assertThat(broken.process.waitFor(120, TimeUnit.SECONDS)).isTrue();
-        assertThat(broken.process.exitValue()).isEqualTo(1);
-        List<String> errors = broken.lines().stream().filter(l -> l.startsWith("touchpoint run: cannot restore")).toList();
-        assertThat(errors).hasSize(1);
-        assertThat(errors.get(0)).contains(savepoint.toString(), "roll back", "migrate", "--fresh");
-        assertThat(Files.size(damaged)).as("the damaged state is left as it was").isEqualTo(3);
-
-        Run fresh = Run.start("bad", true);
+        Run fresh = Run.start("ref", copy, true);
         fresh.awaitLine("--fresh: starting with empty state");
         fresh.stopWithSigterm();
-        assertThat(fresh.lines()).anyMatch(l -> l.contains("the earlier state was moved to"));
-        assertThat(StateDirectory.newestIn(first.stateRoot()).orElseThrow().dir()).isNotEqualTo(savepoint);
+        String setAside = "the earlier state was moved to " + Run.stateRoot(copy, "ref").resolve("set-aside-");
+        assertThat(fresh.lines()).anyMatch(l -> l.contains(setAside));
+        assertThat(StateDirectory.newestIn(Run.stateRoot(copy, "ref")).orElseThrow().dir()).isNotEqualTo(savepoint);
     }
 
     /** Runs on paced input, disturbs the run at 40 %, starts it again and compares with the undisturbed run. */
@@ -203,10 +211,16 @@ class RestartITCase {
         return new Publisher(kafka.bootstrapServers(), prefix + ".interactions", prefix + ".surveys", new Properties());
     }
 
-    private static Path largestFile(Path folder) throws IOException {
-        try (Stream<Path> files = Files.list(folder)) {
-            return files.filter(Files::isRegularFile).max((a, b) -> Long.compare(a.toFile().length(), b.toFile().length()))
-                    .orElseThrow();
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> paths = Files.walk(from)) {
+            for (Path p : paths.toList()) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else if (!p.getFileName().toString().equals("run.lock")) {
+                    Files.copy(p, target);
+                }
+            }
         }
     }
 
@@ -219,17 +233,23 @@ class RestartITCase {
         private static int started;
 
         final String name;
+        final Path stateDir;
         final Process process;
         final Path log;
 
-        private Run(String name, Process process, Path log) {
+        private Run(String name, Path stateDir, Process process, Path log) {
             this.name = name;
+            this.stateDir = stateDir;
             this.process = process;
             this.log = log;
         }
 
         static Run start(String name, boolean fresh) throws IOException {
-            Path config = dir.resolve(name + ".properties");
+            return start(name, dir.resolve("state-" + name), fresh);
+        }
+
+        static Run start(String name, Path stateDir, boolean fresh) throws IOException {
+            Path config = dir.resolve(name + "-" + stateDir.getFileName() + ".properties");
             if (!Files.exists(config)) {
                 Properties p = new Properties();
                 p.setProperty("kafka.bootstrap-servers", kafka.bootstrapServers());
@@ -242,7 +262,7 @@ class RestartITCase {
                 p.setProperty("influx.batch-size", "500");
                 p.setProperty("checkpoint.interval", "1 s");
                 p.setProperty("watermark.idleness", "1 h");
-                p.setProperty("state.dir", dir.resolve("state-" + name).toString());
+                p.setProperty("state.dir", stateDir.toString());
                 try (var w = Files.newBufferedWriter(config)) {
                     p.store(w, null);
                 }
@@ -260,13 +280,18 @@ class RestartITCase {
             Path log = dir.resolve(name + "-" + (++started) + ".log");
             log(name + ": touchpoint run" + (fresh ? " --fresh" : ""));
             Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-            return new Run(name, process, log);
+            return new Run(name, stateDir, process, log);
+        }
+
+        /** The folder of the configuration {@code name} in a state directory. */
+        static Path stateRoot(Path stateDir, String name) throws IOException {
+            try (Stream<Path> folders = Files.list(stateDir)) {
+                return folders.filter(p -> p.getFileName().toString().startsWith(name + "-")).findFirst().orElseThrow();
+            }
         }
 
         Path stateRoot() throws IOException {
-            try (Stream<Path> folders = Files.list(dir.resolve("state-" + name))) {
-                return folders.filter(p -> p.getFileName().toString().startsWith(name + "-")).findFirst().orElseThrow();
-            }
+            return stateRoot(stateDir, name);
         }
 
         List<String> lines() throws IOException {
