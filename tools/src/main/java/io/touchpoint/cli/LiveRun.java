@@ -166,7 +166,7 @@ final class LiveRun implements AutoCloseable {
     private static StateNotRestorable notRestorable(Snapshot snapshot, Throwable cause) {
         return new StateNotRestorable("cannot restore the " + snapshot.describe() + ": " + reason(cause)
                 + ". Choose one: roll back to the version that wrote it; migrate the state (docs/reliability.md, "
-                + "\"Upgrading with a savepoint\"); or start empty with --fresh (sets this state aside)");
+                + "\"Stopping, restarting and upgrading\"); or start empty with --fresh (sets this state aside)");
     }
 
     /** Flink's own account of what it could not restore (which operator), and the root cause. */
