@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -73,7 +74,8 @@ public final class StateDirectory implements AutoCloseable {
         for (ConfigOption<String> option : IDENTITY) {
             identity.append(option.key()).append(" = ").append(config.get(option)).append('\n');
         }
-        Path root = base.resolve(config.get(MonitorOptions.INFLUX_DATABASE) + "-" + hash(identity.toString()))
+        String database = config.get(MonitorOptions.INFLUX_DATABASE).replaceAll("[^A-Za-z0-9_-]", "_");
+        Path root = base.resolve(database + "-" + hash(identity.toString()))
                 .toAbsolutePath().normalize();
         Files.createDirectories(root.resolve("savepoints"));
         Files.createDirectories(root.resolve("checkpoints"));
@@ -86,7 +88,12 @@ public final class StateDirectory implements AutoCloseable {
         }
         FileChannel channel = FileChannel.open(root.resolve("run.lock"), StandardOpenOption.CREATE,
                 StandardOpenOption.WRITE);
-        FileLock lock = channel.tryLock();
+        FileLock lock;
+        try {
+            lock = channel.tryLock();
+        } catch (OverlappingFileLockException heldInThisProcess) {
+            lock = null;
+        }
         if (lock == null) {
             channel.close();
             throw new IllegalStateException("another run of this configuration is using " + root);

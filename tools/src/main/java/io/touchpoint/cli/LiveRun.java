@@ -1,5 +1,6 @@
 package io.touchpoint.cli;
 
+import io.touchpoint.config.MonitorConfig;
 import io.touchpoint.config.MonitorOptions;
 import io.touchpoint.job.MonitorMain;
 import io.touchpoint.job.StateDirectory;
@@ -7,6 +8,8 @@ import io.touchpoint.job.StateDirectory.Snapshot;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.Properties;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
@@ -24,6 +27,8 @@ import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamGraph;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 
 /**
  * The live monitor job in a mini-cluster inside this JVM, continuing where the previous run of the same
@@ -82,6 +87,9 @@ final class LiveRun implements AutoCloseable {
                         + "committed offsets" + aside.map(p -> "; the earlier state was moved to " + p).orElse(""));
             } else {
                 restore = state.newest();
+                if (restore.isEmpty()) {
+                    refuseIfTheGroupReadBefore(config, state);
+                }
                 state.prune(restore.orElse(null));
                 out.println(restore.map(s -> "touchpoint run: restoring the " + s.describe())
                         .orElse("touchpoint run: no earlier state of this configuration in " + state.root()
@@ -114,6 +122,28 @@ final class LiveRun implements AutoCloseable {
             }
             state.close();
             throw e;
+        }
+    }
+
+    /**
+     * Offsets come from the restored state, never from the consumer group alone: a group that has read the topics
+     * before while no state is here means the state was lost or is elsewhere, and starting at its offsets with empty
+     * windows would corrupt up to an hour of points without a word.
+     */
+    private static void refuseIfTheGroupReadBefore(Configuration config, StateDirectory state) throws Exception {
+        Properties props = MonitorConfig.kafkaClientProperties(config);
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.get(MonitorOptions.KAFKA_BOOTSTRAP));
+        String group = config.get(MonitorOptions.KAFKA_GROUP_ID);
+        List<String> topics = List.of(config.get(MonitorOptions.TOPIC_INTERACTIONS), config.get(MonitorOptions.TOPIC_SURVEYS));
+        try (Admin admin = Admin.create(props)) {
+            boolean readBefore = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata()
+                    .get(30, TimeUnit.SECONDS).keySet().stream().anyMatch(p -> topics.contains(p.topic()));
+            if (readBefore) {
+                throw new IllegalStateException("consumer group '" + group + "' has read these topics before, but no "
+                        + "savepoint or checkpoint of this configuration is in " + state.root() + " (was state.dir "
+                        + "changed or deleted?); point --state-dir at the state, or start with --fresh to go on from "
+                        + "the group's offsets with empty state on purpose");
+            }
         }
     }
 

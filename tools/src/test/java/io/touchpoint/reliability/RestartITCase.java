@@ -112,7 +112,8 @@ class RestartITCase {
      * The undisturbed run's savepoint, copied to a state directory of its own and damaged: first one of its state
      * files (the tasks fail while restoring, which Flink would retry forever), then its {@code _metadata} (the job
      * cannot even be created). Each time {@code run} says so in one line naming the choices and exits 1 without
-     * touching the state; {@code --fresh} then starts empty and sets the damaged state aside.
+     * touching the state. With no state at all while the consumer group has read the topics, it refuses to start
+     * empty; {@code --fresh} then starts empty on purpose and sets the damaged state aside.
      */
     @Test
     void stateThatCannotBeRestoredStopsTheRunWithTheChoices() throws Exception {
@@ -135,6 +136,13 @@ class RestartITCase {
             log("damaged " + damaged.getFileName() + ": " + errors.get(0));
             assertThat(Files.readAllBytes(damaged)).as("the damaged state is left as it was").containsExactly(1, 2, 3);
         }
+
+        // without any state while the consumer group has read the topics before, the run refuses to start empty
+        Run elsewhere = Run.start("ref", dir.resolve("state-elsewhere"), false);
+        assertThat(elsewhere.process.waitFor(180, TimeUnit.SECONDS)).isTrue();
+        assertThat(elsewhere.process.exitValue()).isEqualTo(1);
+        assertThat(elsewhere.lines()).anyMatch(l -> l.startsWith("touchpoint run: consumer group 'restart-ref' has read "
+                + "these topics before, but no savepoint or checkpoint of this configuration is in "));
 
         Run fresh = Run.start("ref", copy, true);
         fresh.awaitLine("--fresh: starting with empty state");
