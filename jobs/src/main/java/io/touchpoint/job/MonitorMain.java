@@ -108,6 +108,10 @@ public final class MonitorMain {
             }
         }
         Configuration config = MonitorConfig.load(configFile, flags, env);
+        if (config.get(MonitorOptions.STATE_FRESH) && !flags.containsKey(MonitorOptions.STATE_FRESH.key())) {
+            // in a file it would throw the state away on every start, not once on purpose
+            throw new IllegalArgumentException(MonitorOptions.STATE_FRESH.key() + " is set only by the --fresh flag");
+        }
         validate(config);
         return config;
     }
