@@ -143,4 +143,15 @@ public final class MonitorOptions {
             .doubleType().defaultValue(0.0)
             .withDescription("Caps how fast each input topic is read, over all its source subtasks together, so a "
                     + "backfill of old records does not flood InfluxDB; 0 reads as fast as possible.");
+
+    // --- State between starts of a live run (bin/touchpoint run) ----------------------------------------------
+
+    public static final ConfigOption<String> STATE_DIR = ConfigOptions.key("state.dir")
+            .stringType().noDefaultValue()
+            .withDescription("Live bin/touchpoint run: folder of the savepoints taken on stop and the checkpoints "
+                    + "retained after a crash, one subfolder per configuration. Unset: .stack/state of the checkout.");
+
+    /** Set by {@code --fresh} only: start with empty state and set the earlier state of the configuration aside. */
+    public static final ConfigOption<Boolean> STATE_FRESH = ConfigOptions.key("state.fresh")
+            .booleanType().defaultValue(false);
 }

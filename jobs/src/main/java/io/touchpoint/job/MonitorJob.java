@@ -37,6 +37,7 @@ import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -93,6 +94,10 @@ public final class MonitorJob {
                 Configuration storage = new Configuration();
                 storage.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
                 storage.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, dir);
+                // A job that is cancelled, fails for good or whose process dies keeps its newest checkpoint, so the
+                // next start can restore it instead of starting empty (see StateDirectory and docs/reliability.md).
+                storage.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
+                        ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
                 env.configure(storage);
             }
         }

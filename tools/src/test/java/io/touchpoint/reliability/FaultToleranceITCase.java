@@ -143,12 +143,10 @@ class FaultToleranceITCase {
         return env.executeAsync("fault run " + config.get(MonitorOptions.INFLUX_DATABASE));
     }
 
-    /** Every point of every compared measurement, as sorted lines. */
     private static Map<String, List<String>> contents(String database) {
         return SeriesSnapshot.of(influx.url(), database, SeriesSnapshot.EVENT_TIME_MEASUREMENTS);
     }
 
-    /** Equal to the failure-free run, point for point; on a difference, says which points are missing or extra. */
     private static void assertSameAsReference(String database) {
         SeriesSnapshot.assertSame(reference, contents(database), database + " differs from the failure-free run");
     }
