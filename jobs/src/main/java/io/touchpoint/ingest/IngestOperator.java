@@ -102,8 +102,16 @@ public class IngestOperator extends AbstractStreamOperator<Ingested>
             // says how far behind the wall clock the data was; the end-of-input watermark itself says nothing.
             // Downstream flushes its last points on the final watermark: report before it passes.
             reportIfAny();
+            long end = Long.MIN_VALUE;
             for (PartitionTime partition : partitions.values()) {
-                announce(partition.bulk.established() ? partition.bulk.time() : partition.latest);
+                end = Math.max(end, partition.bulk.established() ? partition.bulk.time() : partition.latest);
+            }
+            announce(end);
+            if (end > watermark) {
+                // The clock first moves to the last time the data reached, so that moments within the data (a reply
+                // target passing, an expiry) happen as in any run; only what lies beyond it meets the end of input.
+                // Without this, a partition too small for a bulk would have met every moment at the end.
+                output.emitWatermark(new Watermark(end));
             }
         }
         watermark = mark.getTimestamp();
