@@ -8,7 +8,8 @@ import org.apache.flink.api.connector.sink2.WriterInitContext;
 /**
  * The InfluxDB sink (SPEC §6): batches points, writes everything buffered before each checkpoint and at end of
  * input, retries with backoff and fails the checkpoint rather than drop points. Points are deterministic, so the
- * writes a restart repeats overwrite the same points instead of counting twice.
+ * writes a restart repeats overwrite the same points instead of counting twice. Points InfluxDB drops as older than
+ * its retention policy are counted; any other refusal stops the job (see {@link InfluxSinkWriter}).
  */
 public class InfluxSink implements Sink<MetricPoint> {
 
@@ -23,6 +24,6 @@ public class InfluxSink implements Sink<MetricPoint> {
     @Override
     public SinkWriter<MetricPoint> createWriter(WriterInitContext context) throws IOException {
         return new InfluxSinkWriter(settings, InfluxConnections.open(settings), context.getProcessingTimeService(),
-                context.metricGroup());
+                context.metricGroup(), context.getTaskInfo().getIndexOfThisSubtask());
     }
 }

@@ -1,6 +1,8 @@
 package io.touchpoint.influx;
 
+import io.touchpoint.window.Minutes;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -10,38 +12,58 @@ import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
 import org.influxdb.InfluxDB;
 import org.influxdb.InfluxDBException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Buffers encoded lines and writes them in batches: when {@code batchSize} lines are buffered, every
  * {@code flushInterval} (a processing-time timer, run in the task thread), before every checkpoint barrier and at
- * end of input ({@link #flush}). A failed write blocks and is retried with exponential backoff until the retry
- * timeout, then fails the task; blocking is what back-pressures the job, so memory stays at one batch while
- * InfluxDB is away. Nothing is dropped: after the failure Flink restarts from the last checkpoint, whose points
- * were all written before it completed.
+ * end of input ({@link #flush}). What happens to a failed write depends on InfluxDB's answer ({@link WriteFailure}):
+ *
+ * <ul>
+ *   <li>no answer, 5xx, 429: the write blocks and is retried with exponential backoff until the retry timeout, then
+ *       fails the task; blocking is what back-pressures the job, so memory stays at one batch while InfluxDB is
+ *       away. Nothing is dropped: after the failure Flink restarts from the last checkpoint, whose points were all
+ *       written before it completed.
+ *   <li>points beyond the retention policy: InfluxDB stored the rest of the batch and dropped those; they are
+ *       counted in {@code pipeline,source=influxdb,writer=N points_outside_retention} and the job goes on.
+ *   <li>any other refusal (a field type conflict, 401, 403, 404, 413, ...): {@link InfluxRejectedException}, which
+ *       fails the job without restarts, with one line naming the cause.
+ * </ul>
+ *
+ * <p>State: the buffer, and the retention drops of the current processing-time minute (written as one pipeline
+ * point per minute, rewritten with the minute's running total after each drop).
  */
 final class InfluxSinkWriter implements SinkWriter<MetricPoint> {
 
-    private static final Logger LOG = LoggerFactory.getLogger(InfluxSinkWriter.class);
+    /** The {@code source} tag of the sink's own {@code pipeline} points. */
+    static final String PIPELINE_SOURCE = "influxdb";
     private static final long FIRST_BACKOFF_MILLIS = 100;
 
     private final InfluxSettings settings;
     private final InfluxDB influx;
     private final ProcessingTimeService timers;
+    private final int subtask;
+    private final String retentionPolicy;
     private final List<String> buffer;
     private final Counter pointsWritten;
     private final Counter batchesWritten;
     private final Counter retries;
+    private final Counter pointsOutsideRetention;
+    private long droppedMinuteEnd = Long.MIN_VALUE;
+    private long droppedInMinute;
 
-    InfluxSinkWriter(InfluxSettings settings, InfluxDB influx, ProcessingTimeService timers, MetricGroup metrics) {
+    InfluxSinkWriter(InfluxSettings settings, InfluxDB influx, ProcessingTimeService timers, MetricGroup metrics,
+            int subtask) {
         this.settings = settings;
         this.influx = influx;
         this.timers = timers;
+        this.subtask = subtask;
+        this.retentionPolicy = InfluxConnections.defaultRetention(influx, settings.database())
+                .map(RetentionPolicy::describe).orElse("(the database's default)");
         this.buffer = new ArrayList<>(settings.batchSize());
         this.pointsWritten = metrics.counter("influxPointsWritten");
         this.batchesWritten = metrics.counter("influxBatchesWritten");
         this.retries = metrics.counter("influxWriteRetries");
+        this.pointsOutsideRetention = metrics.counter("influxPointsOutsideRetention");
         scheduleFlush();
     }
 
@@ -74,45 +96,93 @@ final class InfluxSinkWriter implements SinkWriter<MetricPoint> {
         if (buffer.isEmpty()) {
             return;
         }
-        long deadline = System.nanoTime() + settings.retryTimeout().toNanos();
+        long dropped = send(buffer);
+        buffer.clear();
+        if (dropped > 0) {
+            countOutsideRetention(dropped);
+        }
+    }
+
+    private void countOutsideRetention(long dropped) throws IOException {
+        pointsOutsideRetention.inc(dropped);
+        WriteNotices.outsideRetention(settings, retentionPolicy, dropped, System.nanoTime());
+        long minuteEnd = Minutes.start(timers.getCurrentProcessingTime()) + Minutes.MINUTE;
+        if (minuteEnd != droppedMinuteEnd) {
+            droppedMinuteEnd = minuteEnd;
+            droppedInMinute = 0;
+        }
+        droppedInMinute += dropped;
+        // The minute's running total, so that a later report of the same minute overwrites this one correctly.
+        MetricPoint report = MetricPoint.builder("pipeline", minuteEnd)
+                .tag("source", PIPELINE_SOURCE)
+                .tag("writer", Integer.toString(subtask))
+                .count("points_outside_retention", droppedInMinute)
+                .build();
+        send(List.of(LineProtocol.encode(report)));
+    }
+
+    /**
+     * Writes the lines, retrying what may succeed later.
+     *
+     * @return how many of them InfluxDB dropped as older than the retention policy
+     * @throws InfluxRejectedException when InfluxDB refuses them for good
+     * @throws IOException when InfluxDB stays unreachable for the retry timeout, or the task is being cancelled
+     */
+    private long send(List<String> lines) throws IOException {
+        long started = System.nanoTime();
+        long deadline = started + settings.retryTimeout().toNanos();
         long backoff = FIRST_BACKOFF_MILLIS;
-        while (true) {
-            try {
-                influx.write(settings.database(), null, InfluxDB.ConsistencyLevel.ONE, TimeUnit.MILLISECONDS, buffer);
-                pointsWritten.inc(buffer.size());
-                batchesWritten.inc();
-                buffer.clear();
-                return;
-            } catch (InfluxDBException e) {
-                if (!retryable(e)) {
-                    // A rejected batch (bad credentials, a field type conflict) fails the same way on every retry.
-                    throw new IOException("InfluxDB at " + settings.url() + " rejected a batch of " + buffer.size()
-                            + " points: " + InfluxConnections.firstLine(e.getMessage()), e);
+        boolean retrying = false;
+        boolean done = false;
+        try {
+            while (true) {
+                WriteFailure failure;
+                try {
+                    influx.write(settings.database(), null, InfluxDB.ConsistencyLevel.ONE, TimeUnit.MILLISECONDS,
+                            lines);
+                    written(lines.size());
+                    done = true;
+                    return 0;
+                } catch (InfluxDBException e) {
+                    failure = WriteFailure.of(e);
                 }
-                if (System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(backoff) > deadline) {
-                    throw new IOException("InfluxDB at " + settings.url() + " did not accept a batch for "
-                            + settings.retryTimeout().toSeconds() + " s: " + InfluxConnections.firstLine(e.getMessage()),
-                            e);
+                switch (failure.kind()) {
+                    case OUTSIDE_RETENTION -> {
+                        written(lines.size() - failure.dropped());
+                        done = true;
+                        return failure.dropped();
+                    }
+                    case FIELD_TYPE_CONFLICT, REJECTED -> throw new InfluxRejectedException(failure.stopLine(
+                            settings.url(), settings.database(), settings.username(), lines.size()));
+                    case INTERRUPTED -> {
+                        Thread.currentThread().interrupt();
+                        throw new InterruptedIOException("cancelled while writing to InfluxDB at " + settings.url());
+                    }
+                    case TRANSIENT -> {
+                        if (System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(backoff) > deadline) {
+                            throw new IOException("InfluxDB at " + settings.url() + " did not accept a batch for "
+                                    + settings.retryTimeout().toSeconds() + " s: " + failure.reason());
+                        }
+                        if (!retrying) {
+                            retrying = true;
+                            WriteNotices.unreachable(settings, failure);
+                        }
+                        retries.inc();
+                        sleep(backoff);
+                        backoff = Math.min(backoff * 2, settings.retryMaxBackoff().toMillis());
+                    }
                 }
-                retries.inc();
-                LOG.warn("writing {} points to {} failed, retrying in {} ms: {}", buffer.size(), settings.url(),
-                        backoff, InfluxConnections.firstLine(e.getMessage()));
-                sleep(backoff);
-                backoff = Math.min(backoff * 2, settings.retryMaxBackoff().toMillis());
+            }
+        } finally {
+            if (retrying) {
+                WriteNotices.reachable(settings, done, (System.nanoTime() - started) / 1e9);
             }
         }
     }
 
-    /** Connection failures and server-side overload are worth retrying; a 4xx answer is not. */
-    private static boolean retryable(InfluxDBException e) {
-        if (e instanceof InfluxDBException.AuthorizationFailedException
-                || e instanceof InfluxDBException.FieldTypeConflictException
-                || e instanceof InfluxDBException.UnableToParseException
-                || e instanceof InfluxDBException.PointsBeyondRetentionPolicyException) {
-            return false;
-        }
-        String message = e.getMessage() == null ? "" : e.getMessage();
-        return !message.contains("database not found") && !message.contains("partial write");
+    private void written(long points) {
+        pointsWritten.inc(points);
+        batchesWritten.inc();
     }
 
     private static void sleep(long millis) throws IOException {
@@ -120,7 +190,7 @@ final class InfluxSinkWriter implements SinkWriter<MetricPoint> {
             Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IOException("interrupted while waiting to retry", e);
+            throw new InterruptedIOException("cancelled while waiting to retry a write to InfluxDB");
         }
     }
 
@@ -130,6 +200,10 @@ final class InfluxSinkWriter implements SinkWriter<MetricPoint> {
 
     long retries() {
         return retries.getCount();
+    }
+
+    long pointsOutsideRetention() {
+        return pointsOutsideRetention.getCount();
     }
 
     @Override

@@ -10,12 +10,25 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
 import org.apache.flink.streaming.runtime.tasks.TestProcessingTimeService;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.core.LogEvent;
+import org.apache.logging.log4j.core.Logger;
+import org.apache.logging.log4j.core.appender.AbstractAppender;
+import org.apache.logging.log4j.core.config.Property;
+import org.influxdb.InfluxDB;
+import org.influxdb.InfluxDBFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The sink writer against a real influxd: batches, flushes, retries across a restart, rejects bad credentials. */
+/**
+ * The sink writer against a real influxd: batches, flushes, retries across a restart, rejects bad credentials, counts
+ * points beyond the retention policy and stops at once on a field type conflict or a database it may not use.
+ */
 class InfluxSinkITCase {
 
     @TempDir
@@ -28,7 +41,15 @@ class InfluxSinkITCase {
 
     private static InfluxSinkWriter writer(InfluxSettings settings) throws IOException {
         return new InfluxSinkWriter(settings, InfluxConnections.open(settings), new TestProcessingTimeService(),
-                new UnregisteredMetricsGroup());
+                new UnregisteredMetricsGroup(), 0);
+    }
+
+    /** A writer whose processing time is the wall clock at its start, as in a running job. */
+    private static InfluxSinkWriter writerAtNow(InfluxSettings settings, int subtask) throws Exception {
+        TestProcessingTimeService time = new TestProcessingTimeService();
+        time.setCurrentTime(System.currentTimeMillis());
+        return new InfluxSinkWriter(settings, InfluxConnections.open(settings), time, new UnregisteredMetricsGroup(),
+                subtask);
     }
 
     private static MetricPoint point(int i) {
@@ -67,6 +88,7 @@ class InfluxSinkITCase {
             for (int i = 1; i <= 50; i++) {
                 writer.write(point(i), null);
             }
+            List<String> warnings = captureWarnings();
             Thread restart = new Thread(() -> {
                 try {
                     Thread.sleep(3000);
@@ -82,6 +104,11 @@ class InfluxSinkITCase {
             try (InfluxRows rows = new InfluxRows(influx.url(), "sink_it")) {
                 assertThat(count(rows)).isEqualTo(50);
             }
+            // one line when InfluxDB goes away and one when it is back, not one per retry
+            assertThat(warnings).hasSize(2);
+            assertThat(warnings.get(0)).startsWith("InfluxDB at " + influx.url() + " is unreachable (ConnectException:");
+            assertThat(warnings.get(1)).startsWith("InfluxDB at " + influx.url() + " is back after ")
+                    .endsWith(" s; nothing was lost");
             writer.close();
         }
     }
@@ -121,5 +148,107 @@ class InfluxSinkITCase {
             assertThat(rows.query("SHOW FIELD KEYS")).extracting(r -> r.get("fieldKey")).containsExactly("responses");
             writer.close();
         }
+    }
+
+    @Test
+    void pointsOlderThanTheRetentionPolicyAreCountedAndTheRestIsWritten() throws Exception {
+        try (LocalInflux influx = LocalInflux.start(dir, 0, false);
+                InfluxRows rows = new InfluxRows(influx.url(), "sink_it")) {
+            rows.query("CREATE DATABASE sink_it WITH DURATION 2d NAME two_days");
+            InfluxSinkWriter writer = writerAtNow(settings(influx.url(), null, null, 5), 1);
+            long now = System.currentTimeMillis() / 60_000 * 60_000;
+            long old = now - Duration.ofDays(3).toMillis();
+            long recent = now - Duration.ofHours(1).toMillis();
+            // batch 1: 3 old, 2 recent; batch 2: 2 old, 3 recent
+            int[] isOld = {1, 1, 1, 0, 0, 1, 1, 0, 0, 0};
+            for (int i = 0; i < isOld.length; i++) {
+                writer.write(MetricPoint.builder("interactions", (isOld[i] == 1 ? old : recent) + i * 60_000L)
+                        .tag("channel", "chat").count("events", i + 1).build(), null);
+            }
+            writer.flush(true);
+            assertThat(writer.pointsOutsideRetention()).isEqualTo(5);
+            assertThat(writer.pointsWritten()).isEqualTo(5 + 2); // and one pipeline report after each batch
+            assertThat(writer.retries()).isZero();
+            assertThat(rows.query("SELECT events FROM interactions")).extracting(r -> ((Number) r.get("events")).longValue())
+                    .containsExactly(4L, 5L, 8L, 9L, 10L);
+            // both drops fell into one processing-time minute: one point with the minute's total
+            assertThat(rows.query("SELECT points_outside_retention, writer FROM pipeline WHERE source = 'influxdb'"))
+                    .singleElement().satisfies(r -> {
+                        assertThat(((Number) r.get("points_outside_retention")).longValue()).isEqualTo(5);
+                        assertThat(r.get("writer")).isEqualTo("1");
+                    });
+            writer.close();
+        }
+    }
+
+    @Test
+    void aFieldTypeConflictStopsWithOneLineAndIsNotRetried() throws Exception {
+        try (LocalInflux influx = LocalInflux.start(dir, 0, false);
+                InfluxRows rows = new InfluxRows(influx.url(), "sink_it")) {
+            InfluxSinkWriter writer = writer(settings(influx.url(), null, null, 10));
+            try (InfluxDB other = InfluxDBFactory.connect(influx.url())) {
+                other.write("sink_it", null, InfluxDB.ConsistencyLevel.ONE, TimeUnit.MILLISECONDS,
+                        List.of("interactions,channel=sms events=\"seven\" 1700000000000"));
+            }
+            writer.write(point(1), null);
+            writer.write(point(2), null);
+            assertThatThrownBy(() -> writer.flush(false))
+                    .isInstanceOf(InfluxRejectedException.class)
+                    .hasNoCause()
+                    .hasMessage("InfluxDB refused field 'events' of measurement 'interactions' in database 'sink_it':"
+                            + " the job writes it as integer, the database already holds it as string; write into a"
+                            + " new database (--db NAME) or drop the measurement (DROP MEASUREMENT \"interactions\")"
+                            + " and run again");
+            assertThat(writer.retries()).isZero();
+            assertThat(rows.query("SELECT events FROM interactions")).extracting(r -> r.get("events"))
+                    .containsExactly("seven");
+            writer.close();
+        }
+    }
+
+    @Test
+    void aMissingDatabaseAndAUserWhoMayNotCreateItStopAtStart() throws Exception {
+        try (LocalInflux influx = LocalInflux.start(dir, 0, true);
+                InfluxRows admin = new InfluxRows(influx.url(), "sink_it", "admin", "s3cret-admin")) {
+            influx.createAdmin("admin", "s3cret-admin");
+            admin.query("CREATE USER writer WITH PASSWORD 'w-pass'");
+            InfluxSettings asWriter = settings(influx.url(), "writer", "w-pass", 10);
+            assertThatThrownBy(() -> writer(asWriter))
+                    .isInstanceOf(InfluxRejectedException.class)
+                    .hasMessage("database 'sink_it' does not exist on InfluxDB at " + influx.url() + " and user"
+                            + " 'writer' may not create it (writer not authorized to execute statement 'CREATE"
+                            + " DATABASE sink_it', requires admin privilege); an admin can create it: CREATE DATABASE"
+                            + " \"sink_it\"; GRANT WRITE ON \"sink_it\" TO \"writer\"");
+            admin.query("CREATE DATABASE sink_it");
+            assertThatThrownBy(() -> writer(asWriter))
+                    .isInstanceOf(InfluxRejectedException.class)
+                    .hasMessage("user 'writer' may not write to database 'sink_it' on InfluxDB at " + influx.url()
+                            + " (\"writer\" user is not authorized to write to database \"sink_it\"); an admin can"
+                            + " allow it: GRANT WRITE ON \"sink_it\" TO \"writer\"");
+            admin.query("GRANT WRITE ON sink_it TO writer");
+            InfluxSinkWriter writer = writer(asWriter);
+            writer.write(point(1), null);
+            writer.flush(true);
+            assertThat(count(admin)).isEqualTo(1);
+            writer.close();
+        }
+    }
+
+    /** The messages the sink logs from now on (at WARN and above). */
+    private static List<String> captureWarnings() {
+        List<String> messages = new CopyOnWriteArrayList<>();
+        Logger logger = (Logger) LogManager.getLogger(InfluxSinkWriter.class);
+        AbstractAppender capture = new AbstractAppender("capture-" + System.nanoTime(), null, null, true,
+                Property.EMPTY_ARRAY) {
+            @Override
+            public void append(LogEvent event) {
+                if (event.getLevel().isMoreSpecificThan(Level.WARN)) {
+                    messages.add(event.getMessage().getFormattedMessage());
+                }
+            }
+        };
+        capture.start();
+        logger.addAppender(capture);
+        return messages;
     }
 }

@@ -33,6 +33,7 @@ public final class RunCommand {
             Preflight.requireKafka(config.get(MonitorOptions.KAFKA_BOOTSTRAP), MonitorConfig.kafkaClientProperties(config));
             Preflight.requireInflux(config.get(MonitorOptions.INFLUX_URL));
             Preflight.requireCredentials(config);
+            Preflight.retentionNotice(config).ifPresent(line -> err.println("touchpoint run: " + line));
         } catch (IllegalStateException e) {
             err.println("touchpoint run: " + e.getMessage());
             return 1;

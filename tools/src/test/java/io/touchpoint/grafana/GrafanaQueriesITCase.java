@@ -1,6 +1,7 @@
 package io.touchpoint.grafana;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.touchpoint.cli.RunCommand;
@@ -182,6 +183,40 @@ class GrafanaQueriesITCase {
         softly.assertAll();
     }
 
+    @Test
+    void theStatusTableShowsPerChannelTheValueEachRuleEvaluates() throws Exception {
+        SoftAssertions softly = new SoftAssertions();
+        int compared = 0;
+        for (Run run : RUNS) {
+            String db = run.database();
+            Map<String, Map<String, Double>> ruleValues = values(db, 0);
+            try (InfluxRows rows = new InfluxRows(influx.url(), db)) {
+                for (Map.Entry<String, String> mirror : Provisioning.MIRRORS.entrySet()) {
+                    if (!mirror.getKey().startsWith(Provisioning.STATUS_TABLE + "/")) {
+                        continue;
+                    }
+                    String column = mirror.getKey().substring(Provisioning.STATUS_TABLE.length() + 1);
+                    Provisioning.Query q = Provisioning.columnQuery(Provisioning.STATUS_TABLE, column);
+                    Map<String, Double> shown = new TreeMap<>();
+                    for (Map<String, Object> row : rows.query(q.substituted(nowFor(db, q), q.lookBackSeconds(), ""))) {
+                        if (row.get(column) instanceof Number n) {
+                            shown.put(String.valueOf(row.get("channel")), n.doubleValue());
+                        }
+                    }
+                    Map<String, Double> evaluated = ruleValues.get(mirror.getValue());
+                    softly.assertThat(shown.keySet()).as(db + " " + column).isEqualTo(evaluated.keySet());
+                    for (Map.Entry<String, Double> e : evaluated.entrySet()) {
+                        softly.assertThat(shown.get(e.getKey())).as(db + " " + column + " on " + e.getKey())
+                                .isCloseTo(e.getValue(), within(1e-9));
+                    }
+                    compared += evaluated.size();
+                }
+            }
+        }
+        softly.assertThat(compared).as("channel values compared").isGreaterThan(100);
+        softly.assertAll();
+    }
+
     /**
      * The rule fires at "now" on exactly these series: for rules on event-time measurements, the series whose
      * condition held at every one-minute evaluation of the pending period ({@code for}) up to "now", as Grafana needs
@@ -222,7 +257,7 @@ class GrafanaQueriesITCase {
 
     /** The series whose value crosses the rule's threshold. */
     private static List<String> firing(String uid, Map<String, Double> values) {
-        JsonNode threshold = RULES.get(uid).path("data").get(2).path("model").path("conditions").get(0).path("evaluator");
+        JsonNode threshold = Provisioning.evaluator(RULES.get(uid));
         double bound = threshold.path("params").get(0).asDouble();
         boolean below = threshold.path("type").asText().equals("lt");
         return values.entrySet().stream().filter(e -> below ? e.getValue() < bound : e.getValue() > bound)

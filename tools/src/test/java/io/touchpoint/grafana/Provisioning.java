@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -39,7 +40,8 @@ final class Provisioning {
                     "agent_messages", "bot_messages", "resolved", "reopened", "cancellations"),
             "churn_risk", Set.of("channel", "new_high_risk", "new_medium_risk", "recovered", "high_risk_customers",
                     "medium_risk_customers"),
-            "pipeline", Set.of("source", "records_in", "dead_letter", "duplicates", "too_late", "watermark_lag_s"));
+            "pipeline", Set.of("source", "records_in", "dead_letter", "duplicates", "too_late", "watermark_lag_s",
+                    "writer", "points_outside_retention"));
 
     /** One query found in the provisioning, where it was found, and (for alert rules) its look-back window. */
     record Query(String where, String text, long lookBackSeconds) {
@@ -63,16 +65,102 @@ final class Provisioning {
 
         /**
          * The query as Grafana sends it for a time range ending at {@code endMillis}: {@code $timeFilter} becomes
-         * the range, {@code $__interval} one minute, {@code $channel} and {@code $touchpoint} the chosen values
-         * (All for touchpoint is Grafana's regex {@code .*}).
+         * the range, {@code ${__from}} and {@code ${__to}} its ends in epoch milliseconds, {@code $__interval} one
+         * minute, {@code $channel} and {@code $touchpoint} the chosen values (All for touchpoint is Grafana's regex
+         * {@code .*}).
          */
         String substituted(long endMillis, long rangeSeconds, String channel) {
             long start = endMillis - rangeSeconds * 1000;
             return text.replace("$timeFilter", "time >= " + start + "ms and time <= " + endMillis + "ms")
+                    .replace("${__from}", String.valueOf(start))
+                    .replace("${__to}", String.valueOf(endMillis))
                     .replace("$__interval", "1m")
                     .replace("$channel", channel)
                     .replace("$touchpoint", ".*");
         }
+    }
+
+    /**
+     * Where the boards colour a value by an alert rule's threshold: "dashboard uid/panel id/field" ({@code *} for the
+     * panel's defaults) -> rule uid. The rules are the one place a threshold is defined; every coloured threshold
+     * on the boards is listed here and must equal its rule's, in the rule's own unit.
+     */
+    static final Map<String, String> MIRRORS = Map.ofEntries(
+            Map.entry("touchpoint-overview/9/NPS 95% high", "nps-significantly-low"),
+            Map.entry("touchpoint-overview/9/p90 of SLA", "frt-p90-over-sla"),
+            Map.entry("touchpoint-overview/9/SLA met", "sla-attainment-low"),
+            Map.entry("touchpoint-overview/9/oldest wait of SLA", "oldest-wait-over-twice-sla"),
+            Map.entry("touchpoint-overview/9/new high risk 15 min", "churn-risk-spike"),
+            Map.entry("touchpoint-overview/9/interactions 15 min", "channel-silent"),
+            Map.entry("touchpoint-overview/1/*", "nps-significantly-low"),
+            Map.entry("touchpoint-overview/3/*", "sla-attainment-low"),
+            Map.entry("touchpoint-overview/5/*", "oldest-wait-over-twice-sla"),
+            Map.entry("touchpoint-overview/6/*", "churn-risk-spike"),
+            Map.entry("touchpoint-channel/7/95% high", "nps-significantly-low"),
+            Map.entry("touchpoint-pipeline/4/*", "pipeline-watermark-lag"));
+
+    /** The overview's per-channel status table. */
+    static final String STATUS_TABLE = "touchpoint-overview/9";
+
+    /** Every threshold set with more than its base step on the boards, by "dashboard uid/panel id/field". */
+    static Map<String, JsonNode> thresholds() throws IOException {
+        Map<String, JsonNode> found = new TreeMap<>();
+        for (Path file : dashboards()) {
+            JsonNode dash = JSON.readTree(file.toFile());
+            for (JsonNode panel : dash.path("panels")) {
+                String key = dash.path("uid").asText() + "/" + panel.path("id").asInt() + "/";
+                JsonNode defaults = panel.path("fieldConfig").path("defaults").path("thresholds");
+                if (defaults.path("steps").size() > 1) {
+                    found.put(key + "*", defaults);
+                }
+                for (JsonNode o : panel.path("fieldConfig").path("overrides")) {
+                    for (JsonNode property : o.path("properties")) {
+                        if (property.path("id").asText().equals("thresholds") && property.path("value").path("steps").size() > 1) {
+                            found.put(key + o.path("matcher").path("options").asText(), property.path("value"));
+                        }
+                    }
+                }
+            }
+        }
+        return found;
+    }
+
+    /** The panel with this "dashboard uid/panel id". */
+    static JsonNode panel(String dashboardAndPanel) throws IOException {
+        String[] parts = dashboardAndPanel.split("/");
+        for (Path file : dashboards()) {
+            JsonNode dash = JSON.readTree(file.toFile());
+            if (dash.path("uid").asText().equals(parts[0])) {
+                for (JsonNode panel : dash.path("panels")) {
+                    if (panel.path("id").asText().equals(parts[1])) {
+                        return panel;
+                    }
+                }
+            }
+        }
+        throw new AssertionError("no panel " + dashboardAndPanel);
+    }
+
+    /** The query of the panel's target that names a result column {@code AS "column"}. */
+    static Query columnQuery(String dashboardAndPanel, String column) throws IOException {
+        for (JsonNode target : panel(dashboardAndPanel).path("targets")) {
+            String text = target.path("query").asText();
+            if (text.contains("AS \"" + column + "\"")) {
+                return new Query(dashboardAndPanel + " " + column, text, 6 * 3600);
+            }
+        }
+        throw new AssertionError("no query for column " + column + " in " + dashboardAndPanel);
+    }
+
+    /** The rule with this uid. */
+    static JsonNode rule(String uid) throws IOException {
+        return rules().stream().filter(r -> r.path("uid").asText().equals(uid)).findFirst()
+                .orElseThrow(() -> new AssertionError("no rule " + uid));
+    }
+
+    /** The rule's threshold evaluator (C): {@code type} lt or gt and {@code params}. */
+    static JsonNode evaluator(JsonNode rule) {
+        return rule.path("data").get(2).path("model").path("conditions").get(0).path("evaluator");
     }
 
     static Path root() {
