@@ -29,6 +29,11 @@ public final class BulkClock {
     public static final int RECENT = 2 * QUORUM;
     /** The largest advance a single event makes on its own. */
     public static final long STEP = 60_000L;
+    /**
+     * At the end of the input, the largest gap between the remembered events beyond the time that still makes them
+     * part of the data: a sparse tail (a quiet night, a few minutes between events) is, a record hours ahead is not.
+     */
+    public static final long END_GAP = 3_600_000L;
 
     private final long[] recent = new long[RECENT];
     private final long[] sorted = new long[RECENT];
@@ -66,17 +71,43 @@ public final class BulkClock {
     }
 
     /**
+     * Where the partition's data ends, once its input has ended: the time, carried on through the remembered events
+     * beyond it that follow each other at most {@link #END_GAP} apart (they may have been waiting for a quorum that
+     * the end of the input cut short). Without a quorum, the latest event. {@link Long#MIN_VALUE} without events.
+     */
+    public long endOfInput() {
+        int n = sortRemembered();
+        if (n == 0) {
+            return Long.MIN_VALUE;
+        }
+        if (!established()) {
+            return sorted[n - 1];
+        }
+        long end = time;
+        for (int i = 0; i < n && sorted[i] <= end + END_GAP; i++) {
+            end = Math.max(end, sorted[i]);
+        }
+        return end;
+    }
+
+    /**
      * Moves the time to the {@code QUORUM}-th largest remembered event time, and from there on through the remembered
      * events that each lie within a step of the one before, as if they had come in order: sparse data (a minute or
      * so apart) is then followed closely once a quorum has been reached, and a record far ahead still is not.
      */
     private void jump() {
-        int n = (int) Math.min(seen, RECENT);
-        System.arraycopy(recent, 0, sorted, 0, n);
-        Arrays.sort(sorted, 0, n);
+        int n = sortRemembered();
         time = Math.max(time, sorted[n - QUORUM]);
         for (int i = n - QUORUM + 1; i < n && sorted[i] <= time + STEP; i++) {
             time = Math.max(time, sorted[i]);
         }
+    }
+
+    /** Copies the remembered event times into {@code sorted}, in order, and returns how many there are. */
+    private int sortRemembered() {
+        int n = (int) Math.min(seen, RECENT);
+        System.arraycopy(recent, 0, sorted, 0, n);
+        Arrays.sort(sorted, 0, n);
+        return n;
     }
 }

@@ -18,8 +18,8 @@ import org.apache.flink.util.OutputTag;
  * its topic to the pipeline-health output.
  *
  * <p>Per partition it follows the bulk time of the valid events exactly as the watermark generator does (same rule,
- * same events, same order), for the {@link #HORIZON}; a partition with too few events for a bulk contributes its
- * latest event time at the end. Like the counts, this is rebuilt after a restore, not checkpointed.
+ * same events, same order), for the {@link #HORIZON}; at the end of the input each partition contributes where its
+ * data ends ({@link BulkClock#endOfInput()}). Like the counts, this is rebuilt after a restore, not checkpointed.
  *
  * <p>Counts are kept in plain fields (operator-local, not checkpointed: pipeline health is a processing-time
  * measurement) and reported every {@code reportIntervalMillis} of processing time, before the final watermark and
@@ -48,7 +48,8 @@ public class IngestOperator extends AbstractStreamOperator<Ingested>
     private transient long watermark;
     /** Start of the first minute whose events have not been announced on {@link #HORIZON} yet. */
     private transient long unannounced;
-    private transient Map<Integer, PartitionTime> partitions;
+    /** Per partition read, the bulk time of its valid events. */
+    private transient Map<Integer, BulkClock> partitions;
 
     public IngestOperator(String source, long allowedLatenessMillis, long reportIntervalMillis) {
         this.source = source;
@@ -72,9 +73,8 @@ public class IngestOperator extends AbstractStreamOperator<Ingested>
         pending.recordsIn++;
         long bulkTime = Long.MIN_VALUE;
         if (in.isValid()) {
-            PartitionTime partition = partitions.computeIfAbsent(in.partition, p -> new PartitionTime());
-            partition.latest = Math.max(partition.latest, in.eventTime());
-            bulkTime = partition.bulk.observe(in.eventTime(), Long.MIN_VALUE);
+            bulkTime = partitions.computeIfAbsent(in.partition, p -> new BulkClock())
+                    .observe(in.eventTime(), Long.MIN_VALUE);
         }
         if (in.isValid() && Minutes.tooLate(in.eventTime(), watermark, allowedLateness)) {
             in.reject(DeadLetterReason.TOO_LATE, "event time " + java.time.Instant.ofEpochMilli(element.getTimestamp())
@@ -103,8 +103,8 @@ public class IngestOperator extends AbstractStreamOperator<Ingested>
             // Downstream flushes its last points on the final watermark: report before it passes.
             reportIfAny();
             long end = Long.MIN_VALUE;
-            for (PartitionTime partition : partitions.values()) {
-                end = Math.max(end, partition.bulk.established() ? partition.bulk.time() : partition.latest);
+            for (BulkClock partition : partitions.values()) {
+                end = Math.max(end, partition.endOfInput());
             }
             announce(end);
             if (end > watermark) {
@@ -156,11 +156,5 @@ public class IngestOperator extends AbstractStreamOperator<Ingested>
         c.source = source;
         c.reporter = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
         return c;
-    }
-
-    /** What one partition's valid events say about event time. */
-    private static final class PartitionTime {
-        final BulkClock bulk = new BulkClock();
-        long latest = Long.MIN_VALUE;
     }
 }

@@ -93,4 +93,24 @@ class BulkClockTest {
         // a reference behind the time changes nothing
         assertThat(clock.observe(HOUR + 31_000, 0)).isEqualTo(HOUR + 31_000);
     }
+
+    @Test
+    void theEndOfTheInputTakesASparseTailButNotARecordHoursAhead() {
+        BulkClock clock = new BulkClock();
+        assertThat(clock.endOfInput()).isEqualTo(MIN);
+        clock.observe(5 * 60_000L, MIN);
+        clock.observe(2 * 60_000L, MIN);
+        // no quorum: the latest event
+        assertThat(clock.endOfInput()).isEqualTo(5 * 60_000L);
+        for (int i = 6; i < 20; i++) {
+            clock.observe(i * 60_000L, MIN);
+        }
+        // a quiet night: one event every 10 minutes, then one ten hours ahead
+        clock.observe(29 * 60_000L, MIN);
+        clock.observe(39 * 60_000L, MIN);
+        clock.observe(49 * 60_000L, MIN);
+        clock.observe(10 * HOUR, MIN);
+        assertThat(clock.time()).isEqualTo(19 * 60_000L);
+        assertThat(clock.endOfInput()).isEqualTo(49 * 60_000L);
+    }
 }

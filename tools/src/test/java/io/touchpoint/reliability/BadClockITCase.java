@@ -154,6 +154,9 @@ class BadClockITCase {
                 .filter(k -> k.startsWith("interactions ") || k.startsWith("first_response "))
                 .filter(k -> !reference.get(k).equals(actual.get(k))).count();
         long differing = reference.keySet().stream().filter(k -> !reference.get(k).equals(actual.get(k))).count();
+        Map<String, Long> perMeasurement = new TreeMap<>();
+        actual.keySet().forEach(k -> perMeasurement.merge(k.substring(0, k.indexOf(' ')), 1L, Long::sum));
+        System.out.println("bad clock, " + name + ", points per measurement: " + perMeasurement);
         System.out.printf(Locale.ROOT, "bad clock, %s: %d records (%d interactions), %s too late, %s dead letters; "
                         + "%d points (reference %d), %d reference points differ, %d of %d interactions and "
                         + "first_response points%n", name, export.size(),
