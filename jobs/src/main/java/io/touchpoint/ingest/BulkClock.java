@@ -18,6 +18,9 @@ import java.util.Arrays;
  * Until the partition has had {@link #QUORUM} events there is no bulk yet, and the time is unknown
  * ({@link Long#MIN_VALUE}) unless a step from the reference applies. The time never goes back.
  *
+ * <p>State: the last {@link #RECENT} event times and the time, for as long as the partition is read; nothing is
+ * checkpointed (after a restore the clock starts afresh, like the watermark generator it serves).
+ *
  * <p>Cost: after a gap longer than a step, the time waits for {@code QUORUM} events, and a burst of fewer than
  * {@code QUORUM} records at the head of a partition is outvoted only if the next events contradict it.
  */
