@@ -98,10 +98,6 @@ public class IngestOperator extends AbstractStreamOperator<Ingested>
     @Override
     public void processWatermark(Watermark mark) throws Exception {
         if (mark.getTimestamp() == Long.MAX_VALUE) {
-            // The last report of a bounded run carries the last event-time watermark, so the final pipeline point
-            // says how far behind the wall clock the data was; the end-of-input watermark itself says nothing.
-            // Downstream flushes its last points on the final watermark: report before it passes.
-            reportIfAny();
             long end = Long.MIN_VALUE;
             for (BulkClock partition : partitions.values()) {
                 end = Math.max(end, partition.endOfInput());
@@ -111,8 +107,13 @@ public class IngestOperator extends AbstractStreamOperator<Ingested>
                 // The clock first moves to the last time the data reached, so that moments within the data (a reply
                 // target passing, an expiry) happen as in any run; only what lies beyond it meets the end of input.
                 // Without this, a partition too small for a bulk would have met every moment at the end.
+                watermark = end;
                 output.emitWatermark(new Watermark(end));
             }
+            // The last report of a bounded run carries that last event-time watermark, so the final pipeline point
+            // says how far behind the wall clock the data was; the end-of-input watermark itself says nothing.
+            // Downstream flushes its last points on the final watermark: report before it passes.
+            reportIfAny();
         }
         watermark = mark.getTimestamp();
         super.processWatermark(mark);
