@@ -61,6 +61,11 @@ public final class MonitorOptions {
             .durationType().defaultValue(Duration.ofMinutes(5))
             .withDescription("Events further ahead of the wall clock than this are dead letters (FUTURE_TIMESTAMP).");
 
+    public static final ConfigOption<Duration> MAX_AGE = ConfigOptions.key("ingest.max-age")
+            .durationType().defaultValue(Duration.ofDays(400))
+            .withDescription("Events older than this before the wall clock are dead letters (TOO_OLD): an unset or "
+                    + "corrupted clock, not data.");
+
     public static final ConfigOption<Duration> SURVEY_DEDUP_WINDOW = ConfigOptions.key("dedup.survey-window")
             .durationType().defaultValue(Duration.ofHours(24));
 
