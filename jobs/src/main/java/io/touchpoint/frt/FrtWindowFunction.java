@@ -9,13 +9,19 @@ import org.apache.flink.util.Collector;
  * tumbling and 15-minute rolling windows (emitted every minute), exact nearest-rank percentiles. A retracted sample
  * (a late event moved or removed a reply) is taken out of its minute, and every window that held it is written
  * again; one left without samples is written with {@code replies} 0 and every other field 0 (InfluxDB keeps any field
- * of the old point that the new one leaves out).
+ * of the old point that the new one leaves out). A bounded run writes each window once it is final, so it never
+ * writes such a point: its windows are those of the time-sorted events.
  * State: see {@link MinutePaneFunction}; each pane keeps the minute's samples.
  */
 public class FrtWindowFunction extends MinutePaneFunction<String, ReplySample, ReplySamples> {
 
     public FrtWindowFunction(long allowedLatenessMillis) {
-        super(ReplySamples.class, allowedLatenessMillis, 15);
+        this(allowedLatenessMillis, false);
+    }
+
+    /** @param finalOnly write each window once it is final (bounded runs): no zero point is ever needed */
+    public FrtWindowFunction(long allowedLatenessMillis, boolean finalOnly) {
+        super(ReplySamples.class, allowedLatenessMillis, finalOnly, 15);
     }
 
     @Override

@@ -143,7 +143,7 @@ public final class MonitorJob {
 
         DataStream<MetricPoint> frtPoints = interactions.getSideOutput(ReplyClockFunction.REPLIES)
                 .keyBy(r -> r.channel)
-                .process(new FrtWindowFunction(lateness))
+                .process(new FrtWindowFunction(lateness, config.get(MonitorOptions.BOUNDED)))
                 .name("first response windows").uid("first-response-windows");
 
         DataStream<Long> horizon = interactionsIn.getSideOutput(IngestOperator.HORIZON)

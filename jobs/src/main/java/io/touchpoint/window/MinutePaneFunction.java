@@ -41,6 +41,8 @@ public abstract class MinutePaneFunction<K, IN, P> extends KeyedProcessFunction<
 
     private final Class<P> paneType;
     private final long allowedLateness;
+    /** How long after its end a window is first written: 0, or the allowed lateness in whole minutes (final only). */
+    private final long hold;
     private final int[] rollingMinutes;
     private final int longest;
 
@@ -52,8 +54,20 @@ public abstract class MinutePaneFunction<K, IN, P> extends KeyedProcessFunction<
      * @param rollingMinutes the lengths of the rolling windows besides the 1-minute tumbling one, e.g. {@code 60}
      */
     protected MinutePaneFunction(Class<P> paneType, long allowedLatenessMillis, int... rollingMinutes) {
+        this(paneType, allowedLatenessMillis, false, rollingMinutes);
+    }
+
+    /**
+     * @param finalOnly write each window once, when no allowed late element can change it any more (the allowed
+     *     lateness after its end, rounded up to whole minutes) instead of at its end and again for each late element;
+     *     for a bounded run, where a window that a retraction empties would otherwise leave a point of zeros
+     * @param rollingMinutes the lengths of the rolling windows besides the 1-minute tumbling one, e.g. {@code 60}
+     */
+    protected MinutePaneFunction(Class<P> paneType, long allowedLatenessMillis, boolean finalOnly,
+            int... rollingMinutes) {
         this.paneType = paneType;
         this.allowedLateness = allowedLatenessMillis;
+        this.hold = finalOnly ? (allowedLatenessMillis + MINUTE - 1) / MINUTE * MINUTE : 0;
         this.rollingMinutes = rollingMinutes.clone();
         int max = 1;
         for (int k : rollingMinutes) {
@@ -152,9 +166,9 @@ public abstract class MinutePaneFunction<K, IN, P> extends KeyedProcessFunction<
         change(pane, element, retraction);
         panes.put(minute, pane);
 
-        if (watermark == Long.MIN_VALUE || end - 1 > watermark) {
-            // Window timers sit one millisecond before a minute boundary, cleanup timers on one.
-            timers.registerEventTimeTimer(end - 1);
+        if (watermark == Long.MIN_VALUE || end - 1 + hold > watermark) {
+            // Window timers sit one millisecond before a minute boundary (+ the hold), cleanup timers on one.
+            timers.registerEventTimeTimer(end - 1 + hold);
             progress.update(p);
             return;
         }
@@ -163,7 +177,7 @@ public abstract class MinutePaneFunction<K, IN, P> extends KeyedProcessFunction<
         // before, and InfluxDB must not keep the old point).
         K key = ctx.getCurrentKey();
         emit(key, "1m", end, pane, out);
-        long firstUnfired = Minutes.firstUnfiredEnd(watermark);
+        long firstUnfired = Minutes.firstUnfiredEnd(watermark - hold);
         for (int i = 0; i < rollingMinutes.length; i++) {
             int k = rollingMinutes[i];
             if (p.summedEnd != NONE && minute < p.summedEnd && minute >= p.summedEnd - k * MINUTE) {
@@ -177,7 +191,7 @@ public abstract class MinutePaneFunction<K, IN, P> extends KeyedProcessFunction<
             emitFired(key, k, p, end, Math.min(end + k * MINUTE, firstUnfired), out);
         }
         if (end + (longest - 1) * MINUTE >= firstUnfired) {
-            timers.registerEventTimeTimer(firstUnfired - 1);
+            timers.registerEventTimeTimer(firstUnfired - 1 + hold);
         } else if (p.newest < firstUnfired - longest * MINUTE) {
             // No window from here on holds data, so no minute timer is pending for this key.
             scheduleCleanup(p, timers);
@@ -197,7 +211,7 @@ public abstract class MinutePaneFunction<K, IN, P> extends KeyedProcessFunction<
             }
             return;
         }
-        long end = timestamp + 1;
+        long end = timestamp + 1 - hold;
         K key = ctx.getCurrentKey();
         P last = panes.get(end - MINUTE);
         if (last != null && !isEmpty(last)) {
@@ -218,7 +232,7 @@ public abstract class MinutePaneFunction<K, IN, P> extends KeyedProcessFunction<
             return;
         }
         if (p.newest >= end - (longest - 1) * MINUTE) {
-            ctx.timerService().registerEventTimeTimer(end + MINUTE - 1);
+            ctx.timerService().registerEventTimeTimer(end + MINUTE - 1 + hold);
         } else {
             scheduleCleanup(p, ctx.timerService());
         }
@@ -317,7 +331,7 @@ public abstract class MinutePaneFunction<K, IN, P> extends KeyedProcessFunction<
      * reaches this instant.
      */
     private long retainUntil(long paneStart) {
-        return paneStart + (longest + 1) * MINUTE + allowedLateness;
+        return paneStart + (longest + 1) * MINUTE + allowedLateness + hold;
     }
 
     /** One timer, on a minute boundary, by which every retained pane has expired. */

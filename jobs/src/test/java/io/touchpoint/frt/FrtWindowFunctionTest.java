@@ -81,4 +81,32 @@ class FrtWindowFunctionTest {
         }
         assertThat(kept()).isEqualTo(expected);
     }
+
+    @Test
+    void aBoundedRunWritesEachWindowOnceWhenFinalSoARetractionLeavesNoPointBehind() throws Exception {
+        harness.close();
+        harness = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new FrtWindowFunction(3_600_000L, true)), r -> r.channel, Types.STRING);
+        harness.open();
+        ReplySample late = sample(300, "10:05:00");
+        send(late);
+        harness.processWatermark(t("10:08:00"));
+        assertThat(harness.extractOutputValues()).isEmpty(); // an hour may still change these windows
+
+        send(late.retraction());
+        send(sample(60, "10:01:00"));
+        harness.processWatermark(t("11:01:59.999")); // the 10:01 minute and the 15 windows holding it are final
+        assertThat(harness.extractOutputValues()).hasSize(1);
+        harness.processWatermark(Long.MAX_VALUE);
+
+        // each point once, exactly those of the reply at 10:01 alone: no 1m@10:06 point at all
+        assertThat(harness.extractOutputValues()).extracting(p -> p.tag("window") + "@"
+                + Instant.ofEpochMilli(p.timestamp).toString().substring(11, 16)).doesNotHaveDuplicates().hasSize(16);
+        Map<String, String> expected = new TreeMap<>();
+        expected.put("1m@10:02", "1 60.0 0");
+        for (int minute = 2; minute <= 16; minute++) {
+            expected.put(String.format("15m@10:%02d", minute), "1 60.0 0");
+        }
+        assertThat(kept()).isEqualTo(expected);
+    }
 }
