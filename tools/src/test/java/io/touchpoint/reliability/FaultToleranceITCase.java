@@ -58,7 +58,7 @@ class FaultToleranceITCase {
     static final MiniClusterExtension FLINK = new MiniClusterExtension(
             new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
 
-    private static final List<String> MEASUREMENTS = List.of("nps", "nps_touchpoint", "csat", "ces", "interactions",
+    static final List<String> MEASUREMENTS = List.of("nps", "nps_touchpoint", "csat", "ces", "interactions",
             "first_response", "backlog", "churn_risk");
 
     @TempDir
@@ -147,10 +147,14 @@ class FaultToleranceITCase {
         return env.executeAsync("fault run " + config.get(MonitorOptions.INFLUX_DATABASE));
     }
 
-    /** Every point of every compared measurement, as sorted lines. */
     private static Map<String, List<String>> contents(String database) {
+        return contents(influx.url(), database);
+    }
+
+    /** Every point of every compared measurement, as sorted lines. */
+    static Map<String, List<String>> contents(String url, String database) {
         Map<String, List<String>> all = new TreeMap<>();
-        try (InfluxRows rows = new InfluxRows(influx.url(), database)) {
+        try (InfluxRows rows = new InfluxRows(url, database)) {
             for (String m : MEASUREMENTS) {
                 List<String> lines = new ArrayList<>();
                 for (Map<String, Object> row : rows.query("SELECT * FROM " + m)) {
