@@ -1,5 +1,6 @@
 package io.touchpoint.cli;
 
+import io.touchpoint.cluster.ClusterCommand;
 import io.touchpoint.gateway.GatewayCommand;
 import io.touchpoint.replay.ReplayCommand;
 import io.touchpoint.simulate.SimulateCommand;
@@ -16,7 +17,9 @@ public final class Touchpoint {
             "  demo       start a private local stack, simulate a few hours with a degraded channel, run the job",
             "             bounded and print a per-channel summary read back from InfluxDB",
             "  stack      up|down|status: a local Kafka (KRaft) and influxd on loopback, data under .stack/",
-            "  run        run the monitor job in a local Flink mini-cluster (live, or --bounded)",
+            "  run        run the monitor job in a local Flink mini-cluster (live, or --bounded),",
+            "             or submit it to a Flink cluster with --cluster URL",
+            "  cluster    up|down|status|busy: a Flink session cluster (JobManager, TaskManagers) on loopback",
             "  simulate   publish realistic synthetic contact-centre traffic to Kafka",
             "  replay     publish a JSON Lines export (.jsonl or .jsonl.gz) to Kafka",
             "  gateway    HTTP ingest: JSON events and Chatwoot webhooks published to Kafka",
@@ -41,6 +44,7 @@ public final class Touchpoint {
                 case "demo" -> DemoCommand.run(rest, out, err);
                 case "stack" -> StackCommand.run(rest, out, err);
                 case "run" -> RunCommand.run(rest, out, err);
+                case "cluster" -> ClusterCommand.run(rest, out, err);
                 case "simulate" -> SimulateCommand.run(rest, out, err);
                 case "replay" -> ReplayCommand.run(rest, out, err);
                 case "gateway" -> GatewayCommand.run(rest, out, err);

@@ -9,11 +9,11 @@ import io.touchpoint.simulate.Scenario;
 import io.touchpoint.simulate.Simulator;
 import io.touchpoint.stack.LocalInflux;
 import io.touchpoint.stack.LocalKafka;
+import io.touchpoint.testing.SeriesSnapshot;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -71,19 +71,14 @@ class ParallelismITCase {
                 env.setParallelism(parallelism);
                 MonitorMain.job(config).execute(env);
             }
-            Map<String, List<String>> one = FaultToleranceITCase.contents(influx.url(), "p1");
-            Map<String, List<String>> four = FaultToleranceITCase.contents(influx.url(), "p4");
+            Map<String, List<String>> one =
+                    SeriesSnapshot.of(influx.url(), "p1", SeriesSnapshot.EVENT_TIME_MEASUREMENTS);
+            Map<String, List<String>> four =
+                    SeriesSnapshot.of(influx.url(), "p4", SeriesSnapshot.EVENT_TIME_MEASUREMENTS);
             assertThat(one.get("nps")).hasSizeGreaterThan(1_000);
             assertThat(one.get("first_response")).hasSizeGreaterThan(1_000);
             assertThat(one.get("churn_risk")).isNotEmpty();
-            for (String m : FaultToleranceITCase.MEASUREMENTS) {
-                List<String> missing = new ArrayList<>(one.get(m));
-                missing.removeAll(four.get(m));
-                List<String> extra = new ArrayList<>(four.get(m));
-                extra.removeAll(one.get(m));
-                assertThat(missing).as(m + ": points of parallelism 1 missing at 4").isEmpty();
-                assertThat(extra).as(m + ": points of parallelism 4 not written at 1").isEmpty();
-            }
+            SeriesSnapshot.assertSame(one, four, "parallelism 4 against parallelism 1");
         } finally {
             influx.stop();
             kafka.stop();
