@@ -39,6 +39,8 @@ public class CycleOutcome implements Serializable {
     /** This outcome no longer holds: a late event rebuilt the conversation's clock and it did not happen again. */
     public boolean retracted;
 
+    public CycleOutcome() {}
+
     public CycleOutcome(Kind kind, String customerId, String conversationId, String channel, String touchpoint,
             long at) {
         this.kind = kind;
