@@ -1,7 +1,5 @@
 package io.touchpoint.job;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.touchpoint.backlog.ClockChange;
 import io.touchpoint.churn.ChurnDelta;
 import io.touchpoint.churn.ChurnInput;
@@ -16,11 +14,9 @@ import io.touchpoint.ingest.Survey;
 import io.touchpoint.pipeline.PipelineCount;
 import io.touchpoint.survey.ScoreObservation;
 import io.touchpoint.survey.ScorePane;
+import io.touchpoint.testing.PojoTypes;
 import io.touchpoint.volume.VolumePane;
 import io.touchpoint.window.PaneProgress;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.java.typeutils.GenericTypeInfo;
-import org.apache.flink.api.java.typeutils.PojoTypeInfo;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,18 +27,9 @@ class OperatorTypesTest {
 
     @Test
     void recordsAndWindowStatesAreSerializedWithoutKryo() {
-        for (Class<?> type : new Class<?>[] {Ingested.class, Interaction.class, Survey.class, ScoreObservation.class,
-                ReplySample.class, ClockChange.class, CycleOutcome.class, ChurnInput.class, LevelChange.class,
-                ChurnDelta.class, PipelineCount.class, MetricPoint.class, ScorePane.class, VolumePane.class,
-                ReplySamples.class, PaneProgress.class}) {
-            TypeInformation<?> info = TypeInformation.of(type);
-            assertThat(info).as(type.getSimpleName()).isInstanceOf(PojoTypeInfo.class);
-            PojoTypeInfo<?> pojo = (PojoTypeInfo<?>) info;
-            for (int i = 0; i < pojo.getArity(); i++) {
-                assertThat(pojo.getPojoFieldAt(i).getTypeInformation())
-                        .as(type.getSimpleName() + "." + pojo.getPojoFieldAt(i).getField().getName())
-                        .isNotInstanceOf(GenericTypeInfo.class);
-            }
-        }
+        PojoTypes.assertPojosWithoutGenericFields(Ingested.class, Interaction.class, Survey.class,
+                ScoreObservation.class, ReplySample.class, ClockChange.class, CycleOutcome.class, ChurnInput.class,
+                LevelChange.class, ChurnDelta.class, PipelineCount.class, MetricPoint.class, ScorePane.class,
+                VolumePane.class, ReplySamples.class, PaneProgress.class);
     }
 }
