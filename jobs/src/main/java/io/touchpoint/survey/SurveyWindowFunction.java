@@ -5,8 +5,8 @@ import io.touchpoint.window.MinutePaneFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * {@code nps}, {@code nps_touchpoint}, {@code csat} and {@code ces} (SPEC §4.1, §4.2): 1-minute tumbling and 1-hour
- * rolling windows over score histograms, keyed by series. State: see {@link MinutePaneFunction}.
+ * {@code nps}, {@code csat}, {@code ces} and their {@code *_touchpoint} splits (SPEC §4.1, §4.2): 1-minute tumbling
+ * and 1-hour rolling windows over score histograms, keyed by series. State: see {@link MinutePaneFunction}.
  */
 public class SurveyWindowFunction extends MinutePaneFunction<String, ScoreObservation, ScorePane> {
 
@@ -54,11 +54,11 @@ public class SurveyWindowFunction extends MinutePaneFunction<String, ScoreObserv
         String[] parts = SurveySeries.parts(series);
         String measurement = parts[0];
         MetricPoint.Builder point = MetricPoint.builder(measurement, end).tag("channel", parts[1]).tag("window", window);
+        if (parts.length > 2) {
+            point.tag("touchpoint", parts[2]);
+        }
         switch (measurement) {
             case SurveySeries.NPS, SurveySeries.NPS_TOUCHPOINT -> {
-                if (measurement.equals(SurveySeries.NPS_TOUCHPOINT)) {
-                    point.tag("touchpoint", parts[2]);
-                }
                 NpsTally nps = NpsTally.of(pane);
                 point.count("responses", nps.responses())
                         .count("promoters", nps.promoters())
@@ -68,11 +68,11 @@ public class SurveyWindowFunction extends MinutePaneFunction<String, ScoreObserv
                         .value("nps_ci95_low", nps.ci95Low())
                         .value("nps_ci95_high", nps.ci95High());
             }
-            case SurveySeries.CSAT -> {
+            case SurveySeries.CSAT, SurveySeries.CSAT_TOUCHPOINT -> {
                 CsatTally csat = CsatTally.of(pane);
                 point.count("responses", csat.responses()).count("satisfied", csat.satisfied()).value("csat", csat.csat());
             }
-            case SurveySeries.CES -> {
+            case SurveySeries.CES, SurveySeries.CES_TOUCHPOINT -> {
                 CesTally ces = CesTally.of(pane);
                 point.count("responses", ces.responses()).value("ces_mean", ces.mean());
             }

@@ -65,7 +65,7 @@ class OrderIndependenceITCase {
     private static final long S = 1_000;
     private static final long M = 60 * S;
     private static final String[] MEASUREMENTS = {"interactions", "first_response", "backlog", "nps",
-        "nps_touchpoint", "csat", "ces", "churn_risk"};
+        "nps_touchpoint", "csat", "ces", "csat_touchpoint", "ces_touchpoint", "churn_risk"};
 
     @TempDir
     Path dir;

@@ -130,4 +130,45 @@ class SurveyWindowFunctionTest {
                 java.util.Map.entry("window", "1h"));
         assertThat(p.field("nps")).isEqualTo(100.0);
     }
+
+    @Test
+    void csatAndCesByTouchpointCarryTheTouchpointTagAndTheirOwnFields() throws Exception {
+        String separator = String.valueOf(SurveySeries.SEPARATOR);
+        String csat = String.join(separator, SurveySeries.CSAT_TOUCHPOINT, "chat", "billing");
+        String ces = String.join(separator, SurveySeries.CES_TOUCHPOINT, "chat", "orders");
+        for (int score : new int[] {5, 4, 2}) {
+            harness.processElement(new ScoreObservation(csat, t("10:00:10"), score), t("10:00:10"));
+        }
+        for (int score : new int[] {2, 3, 7}) {
+            harness.processElement(new ScoreObservation(ces, t("10:00:20"), score), t("10:00:20"));
+        }
+        harness.processElement(new ScoreObservation(ces, t("10:01:30"), 1), t("10:01:30"));
+        harness.processWatermark(t("10:01:59.999"));
+
+        MetricPoint csatMinute = only("csat_touchpoint", "1m", t("10:01:00"));
+        assertThat(csatMinute.tagMap()).containsExactly(
+                java.util.Map.entry("channel", "chat"),
+                java.util.Map.entry("touchpoint", "billing"),
+                java.util.Map.entry("window", "1m"));
+        assertThat(csatMinute.field("responses")).isEqualTo(3);
+        assertThat(csatMinute.field("satisfied")).isEqualTo(2); // 5 and 4
+        assertThat(csatMinute.field("csat")).isCloseTo(200.0 / 3, within(1e-12));
+
+        MetricPoint cesMinute = only("ces_touchpoint", "1m", t("10:01:00"));
+        assertThat(cesMinute.tag("touchpoint")).isEqualTo("orders");
+        assertThat(cesMinute.field("responses")).isEqualTo(3);
+        assertThat(cesMinute.field("ces_mean")).isEqualTo(4.0); // (2 + 3 + 7) / 3
+        // the rolling hour ending 10:02 holds both minutes: (2 + 3 + 7 + 1) / 4
+        MetricPoint cesHour = only("ces_touchpoint", "1h", t("10:02:00"));
+        assertThat(cesHour.field("responses")).isEqualTo(4);
+        assertThat(cesHour.field("ces_mean")).isEqualTo(3.25);
+    }
+
+    private MetricPoint only(String measurement, String window, long end) {
+        List<MetricPoint> found = harness.extractOutputValues().stream()
+                .filter(p -> p.measurement.equals(measurement) && window.equals(p.tag("window")) && p.timestamp == end)
+                .toList();
+        assertThat(found).as(measurement + " " + window + " at " + end).hasSize(1);
+        return found.get(0);
+    }
 }

@@ -15,7 +15,7 @@ public final class SeriesSnapshot {
 
     /** The measurements whose points depend only on the input (not {@code pipeline}, which counts per wall-clock minute). */
     public static final List<String> EVENT_TIME_MEASUREMENTS = List.of("nps", "nps_touchpoint", "csat", "ces",
-            "interactions", "first_response", "backlog", "churn_risk");
+            "csat_touchpoint", "ces_touchpoint", "interactions", "first_response", "backlog", "churn_risk");
 
     private SeriesSnapshot() {}
 

@@ -326,6 +326,7 @@ public final class BenchCommand {
         long total = 0;
         try (InfluxDB influx = InfluxDBFactory.connect(url)) {
             for (String m : List.of("nps:responses", "nps_touchpoint:responses", "csat:responses", "ces:responses",
+                    "csat_touchpoint:responses", "ces_touchpoint:responses",
                     "interactions:events", "pipeline:records_in", "first_response:replies", "backlog:awaiting_first_reply",
                     "churn_risk:new_high_risk")) {
                 String[] mf = m.split(":");

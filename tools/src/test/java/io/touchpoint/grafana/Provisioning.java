@@ -25,23 +25,25 @@ final class Provisioning {
     static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
     /** SPEC §4 (and {@code sla_target_s} on backlog): measurement -> tag and field names the job writes. */
-    static final Map<String, Set<String>> CATALOGUE = Map.of(
-            "nps", Set.of("channel", "window", "responses", "promoters", "passives", "detractors", "nps",
-                    "nps_ci95_low", "nps_ci95_high"),
-            "nps_touchpoint", Set.of("channel", "window", "touchpoint", "responses", "promoters", "passives",
-                    "detractors", "nps", "nps_ci95_low", "nps_ci95_high"),
-            "csat", Set.of("channel", "window", "responses", "satisfied", "csat"),
-            "ces", Set.of("channel", "window", "responses", "ces_mean"),
-            "first_response", Set.of("channel", "window", "replies", "frt_mean_s", "frt_p50_s", "frt_p90_s",
-                    "frt_p95_s", "frt_max_s", "within_sla", "breached", "sla_target_s"),
-            "backlog", Set.of("channel", "awaiting_first_reply", "oldest_wait_s", "over_sla", "abandoned", "expired",
-                    "sla_target_s"),
-            "interactions", Set.of("channel", "events", "conversations_opened", "customer_messages",
-                    "agent_messages", "bot_messages", "resolved", "reopened", "cancellations"),
-            "churn_risk", Set.of("channel", "new_high_risk", "new_medium_risk", "recovered", "high_risk_customers",
-                    "medium_risk_customers"),
-            "pipeline", Set.of("source", "records_in", "dead_letter", "duplicates", "too_late", "watermark_lag_s",
-                    "writer", "points_outside_retention", "window_delay_s"));
+    static final Map<String, Set<String>> CATALOGUE = Map.ofEntries(
+            Map.entry("nps", Set.of("channel", "window", "responses", "promoters", "passives", "detractors", "nps",
+                    "nps_ci95_low", "nps_ci95_high")),
+            Map.entry("nps_touchpoint", Set.of("channel", "window", "touchpoint", "responses", "promoters", "passives",
+                    "detractors", "nps", "nps_ci95_low", "nps_ci95_high")),
+            Map.entry("csat", Set.of("channel", "window", "responses", "satisfied", "csat")),
+            Map.entry("ces", Set.of("channel", "window", "responses", "ces_mean")),
+            Map.entry("csat_touchpoint", Set.of("channel", "window", "touchpoint", "responses", "satisfied", "csat")),
+            Map.entry("ces_touchpoint", Set.of("channel", "window", "touchpoint", "responses", "ces_mean")),
+            Map.entry("first_response", Set.of("channel", "window", "replies", "frt_mean_s", "frt_p50_s", "frt_p90_s",
+                    "frt_p95_s", "frt_max_s", "within_sla", "breached", "sla_target_s")),
+            Map.entry("backlog", Set.of("channel", "awaiting_first_reply", "oldest_wait_s", "over_sla", "abandoned",
+                    "expired", "sla_target_s")),
+            Map.entry("interactions", Set.of("channel", "events", "conversations_opened", "customer_messages",
+                    "agent_messages", "bot_messages", "resolved", "reopened", "cancellations")),
+            Map.entry("churn_risk", Set.of("channel", "new_high_risk", "new_medium_risk", "recovered",
+                    "high_risk_customers", "medium_risk_customers")),
+            Map.entry("pipeline", Set.of("source", "records_in", "dead_letter", "duplicates", "too_late",
+                    "watermark_lag_s", "writer", "points_outside_retention", "window_delay_s")));
 
     /** One query found in the provisioning, where it was found, and (for alert rules) its look-back window. */
     record Query(String where, String text, long lookBackSeconds) {

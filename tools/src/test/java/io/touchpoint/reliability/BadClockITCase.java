@@ -54,7 +54,7 @@ class BadClockITCase {
     private static final Duration AHEAD = Duration.ofHours(10);
     private static final long MINUTE = 60_000;
     private static final List<String> MEASUREMENTS = List.of("nps", "nps_touchpoint", "csat", "ces", "interactions",
-            "first_response", "backlog", "churn_risk");
+            "first_response", "backlog", "churn_risk", "csat_touchpoint", "ces_touchpoint");
 
     @TempDir
     static Path dir;

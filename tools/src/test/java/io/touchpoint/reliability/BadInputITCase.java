@@ -123,7 +123,7 @@ class BadInputITCase {
                 // nothing injected a measurement, a tag key or a field
                 assertThat(rows.query("SHOW MEASUREMENTS")).extracting(r -> (String) r.get("name"))
                         .isSubsetOf("nps", "nps_touchpoint", "csat", "ces", "interactions", "first_response",
-                                "backlog", "churn_risk", "pipeline");
+                                "backlog", "churn_risk", "pipeline", "csat_touchpoint", "ces_touchpoint");
                 assertThat(rows.query("SHOW TAG KEYS")).extracting(r -> (String) r.get("tagKey"))
                         .isSubsetOf("channel", "window", "touchpoint", "source");
                 assertThat(rows.query("SHOW TAG VALUES FROM nps WITH KEY = \"channel\""))

@@ -48,7 +48,7 @@ class InfluxRefusalsITCase {
             new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
 
     private static final List<String> MEASUREMENTS = List.of("nps", "nps_touchpoint", "csat", "ces", "interactions",
-            "first_response", "backlog", "churn_risk");
+            "first_response", "backlog", "churn_risk", "csat_touchpoint", "ces_touchpoint");
     private static final long DAY = Duration.ofDays(1).toMillis();
     private static final long HOUR = Duration.ofHours(1).toMillis();
 

@@ -33,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The acceptance check of the walking skeleton: a JSON Lines export is replayed with {@code replay}, processed with
- * {@code run --bounded}, and every {@code nps}, {@code nps_touchpoint}, {@code csat}, {@code ces} and
+ * {@code run --bounded}, and every {@code nps}, {@code csat}, {@code ces}, their {@code *_touchpoint} splits and
  * {@code interactions} point in InfluxDB equals, to the last digit, what this test computes straight from the file
  * with the definitions of SPEC §4 — by brute force, sharing no code with the job. Invalid lines are dead letters.
  */
@@ -93,7 +93,8 @@ class ReplayAndRunITCase {
             assertThat(ran).as(err.toString(StandardCharsets.UTF_8)).isZero();
 
             try (InfluxRows rows = new InfluxRows(influx.url(), "replay")) {
-                for (String measurement : List.of("nps", "nps_touchpoint", "csat", "ces", "interactions")) {
+                for (String measurement : List.of("nps", "nps_touchpoint", "csat", "csat_touchpoint", "ces",
+                        "ces_touchpoint", "interactions")) {
                     Map<String, String> actual = new TreeMap<>();
                     for (Map<String, Object> row : rows.query("SELECT * FROM " + measurement)) {
                         actual.put(key(measurement, row), fields(row));
@@ -145,9 +146,8 @@ class ReplayAndRunITCase {
                         : "unknown";
                 String measurement = survey.toLowerCase(Locale.ROOT);
                 add(scores, measurement, "channel=" + channel, minute, score);
-                if (survey.equals("NPS")) {
-                    add(scores, "nps_touchpoint", "channel=" + channel + ",touchpoint=" + touchpoint, minute, score);
-                }
+                add(scores, measurement + "_touchpoint", "channel=" + channel + ",touchpoint=" + touchpoint, minute,
+                        score);
             } else {
                 interactions++;
                 String id = n.get("event_id").asText();
@@ -229,7 +229,7 @@ class ReplayAndRunITCase {
                         + Math.max(-100.0, 100.0 * ((pp - dd) - hw)) + " passives=" + pa + " promoters=" + p
                         + " responses=" + n;
             }
-            case "csat" -> {
+            case "csat", "csat_touchpoint" -> {
                 long satisfied = answers.stream().filter(s -> s >= 4).count();
                 return "csat=" + (100.0 * satisfied / n) + " responses=" + n + " satisfied=" + satisfied;
             }
@@ -244,7 +244,7 @@ class ReplayAndRunITCase {
 
     private static String key(String measurement, Map<String, Object> row) {
         StringBuilder k = new StringBuilder("channel=" + row.get("channel"));
-        if (measurement.equals("nps_touchpoint")) {
+        if (measurement.endsWith("_touchpoint")) {
             k.append(",touchpoint=").append(row.get("touchpoint"));
         }
         if (!measurement.equals("interactions")) {
