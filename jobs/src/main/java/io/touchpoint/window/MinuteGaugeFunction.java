@@ -23,10 +23,10 @@ import org.apache.flink.util.Collector;
  * minute and then applied in event-time order, so the value at boundary t reflects exactly the changes before t
  * (one at exactly t belongs to the next minute). While the gauge is active it is written at every boundary.
  *
- * <p>A change that arrives after its minute was written: with an allowed lateness and an {@link #undo} (churn), the
- * changes applied since that minute are undone, the late one joins its minute, and every boundary from there up to the
- * watermark is closed again, so the points are rewritten with their timestamps (InfluxDB overwrites them); a boundary
- * written before is written again even if it would now be left out, so no wrong point stays. Without, the change
+ * <p>A change that arrives after its minute was closed: with an allowed lateness and an {@link #undo}, the changes
+ * applied since that minute are undone, the late one joins its minute, and every boundary from there up to the
+ * watermark is closed again, so the points are rewritten with their timestamps (InfluxDB overwrites them); live, a
+ * boundary written before is written again even if it would now be left out, so no wrong point stays. Without, the change
  * updates the state without rewriting points. A retraction ({@link #isRetraction}) cancels its change in the same
  * way.
  *
