@@ -21,7 +21,8 @@ import org.apache.flink.util.Collector;
  *
  * <p>Late changes within the allowed lateness (a clock rebuilt by a late event sends retractions of the changes
  * that no longer hold, and the corrected ones) undo the minutes from theirs on and write every boundary from there
- * again, with the same timestamps; so the points depend on the set of events, not on their arrival order.
+ * again, with the same timestamps; a bounded run holds each boundary's points until no late change can reach them
+ * and writes them once; so the points depend on the set of events, not on their arrival order.
  *
  * <p>State per channel: the running clocks (removed when they stop), plus the changes and written boundaries of the
  * last allowed lateness (see {@link MinuteGaugeFunction}).
@@ -36,7 +37,12 @@ public class BacklogFunction extends MinuteGaugeFunction<ClockChange> {
      * @param allowedLatenessMillis how late a change may come and still rewrite the points from its minute on
      */
     public BacklogFunction(FrtSettings settings, long allowedLatenessMillis) {
-        super(ClockChange.class, allowedLatenessMillis);
+        this(settings, allowedLatenessMillis, false);
+    }
+
+    /** @param finalOnly write each boundary once it is final (bounded runs), see {@link MinuteGaugeFunction} */
+    public BacklogFunction(FrtSettings settings, long allowedLatenessMillis, boolean finalOnly) {
+        super(ClockChange.class, allowedLatenessMillis, finalOnly);
         this.settings = settings;
     }
 

@@ -24,7 +24,12 @@ public class ChurnGaugeFunction extends MinuteGaugeFunction<ChurnDelta> {
     private transient ValueState<Long> medium;
 
     public ChurnGaugeFunction(long allowedLatenessMillis) {
-        super(ChurnDelta.class, allowedLatenessMillis);
+        this(allowedLatenessMillis, false);
+    }
+
+    /** @param finalOnly write each boundary once it is final (bounded runs), see {@link MinuteGaugeFunction} */
+    public ChurnGaugeFunction(long allowedLatenessMillis, boolean finalOnly) {
+        super(ChurnDelta.class, allowedLatenessMillis, finalOnly);
     }
 
     @Override

@@ -151,7 +151,8 @@ public final class MonitorJob {
         DataStream<MetricPoint> backlogPoints = interactions.getSideOutput(ReplyClockFunction.CLOCK_CHANGES)
                 .keyBy((ClockChange c) -> c.channel)
                 .connect(horizon.broadcast(MinuteGaugeFunction.HORIZON))
-                .process(new BacklogFunction(FrtSettings.from(config), lateness))
+                .process(new BacklogFunction(FrtSettings.from(config), lateness,
+                        config.get(MonitorOptions.BOUNDED)))
                 .name("backlog gauges").uid("backlog-gauges");
 
         DataStream<MetricPoint> surveyPoints = surveys
@@ -193,7 +194,7 @@ public final class MonitorJob {
                 .returns(ChurnDelta.class).name("churn deltas").uid("churn-deltas")
                 .keyBy(d -> d.channel)
                 .connect(horizon.broadcast(MinuteGaugeFunction.HORIZON))
-                .process(new ChurnGaugeFunction(lateness))
+                .process(new ChurnGaugeFunction(lateness, config.get(MonitorOptions.BOUNDED)))
                 .name("churn gauges").uid("churn-gauges");
 
         DataStream<PipelineCount> counts = interactionsIn.getSideOutput(IngestOperator.PIPELINE)

@@ -23,21 +23,26 @@ import org.apache.flink.util.Collector;
  * minute and then applied in event-time order, so the value at boundary t reflects exactly the changes before t
  * (one at exactly t belongs to the next minute). While the gauge is active it is written at every boundary.
  *
- * <p>A change that arrives after its minute was written: with an allowed lateness and an {@link #undo} (churn), the
- * changes applied since that minute are undone, the late one joins its minute, and every boundary from there up to the
- * watermark is closed again, so the points are rewritten with their timestamps (InfluxDB overwrites them); a boundary
- * written before is written again even if it would now be left out, so no wrong point stays. Without, the change
+ * <p>A change that arrives after its minute was closed: with an allowed lateness and an {@link #undo}, the changes
+ * applied since that minute are undone, the late one joins its minute, and every boundary from there up to the
+ * watermark is closed again, so the points are rewritten with their timestamps (InfluxDB overwrites them); live, a
+ * boundary written before is written again even if it would now be left out, so no wrong point stays. Without, the change
  * updates the state without rewriting points. A retraction ({@link #isRetraction}) cancels its change in the same
  * way.
  *
- * <p>Live mode: the watermark follows the wall clock when input is quiet, so an active gauge keeps being written.
- * Bounded mode: the broadcast input carries the last event time of the run, and nothing is written past the
- * boundary that closes that minute (the gauges end at the last event-time minute, not at the end of time).
+ * <p>Live mode: the watermark follows the wall clock when input is quiet, so an active gauge keeps being written,
+ * each boundary at once and again for every late change that reaches it. Bounded mode: the broadcast input carries
+ * the last event time of the run, and nothing is written past the boundary that closes that minute (the gauges end at
+ * the last event-time minute, not at the end of time); with an allowed lateness each boundary's points are held until
+ * they are final — the watermark one allowed lateness (in whole minutes) past the boundary, or the end of input — and
+ * written once. A rewrite replaces the held points, so a boundary that a late change leaves inactive is not written
+ * at all, and the points are those of the time-sorted events, never a zero point that only some orders produce.
  *
  * <p>State per key: the changes waiting for their minute (removed when applied), a sequence for their keys, and
- * whatever the subclass keeps; with an allowed lateness also the changes applied at each boundary and the boundaries
- * written, both for the boundaries a late change can still reach (dropped as the watermark passes them by the allowed
- * lateness).
+ * whatever the subclass keeps; with an allowed lateness also the changes applied at each boundary and, live, the
+ * boundaries written or, bounded, the points held per boundary, all for the boundaries a late change can still reach
+ * (dropped, the held points written, as the watermark passes them by the allowed lateness). A bounded gauge holding
+ * points has a timer at the moment they become final.
  */
 public abstract class MinuteGaugeFunction<IN> extends KeyedBroadcastProcessFunction<String, IN, Long, MetricPoint> {
 
@@ -47,10 +52,13 @@ public abstract class MinuteGaugeFunction<IN> extends KeyedBroadcastProcessFunct
 
     private final Class<IN> type;
     private final long allowedLateness;
+    /** Bounded with an allowed lateness: points are held until final; how long after its boundary, whole minutes. */
+    private final long hold;
     private transient MapState<Long, IN> pending;
     private transient ValueState<Long> sequence;
     private transient MapState<Long, List<IN>> applied;
     private transient MapState<Long, Boolean> written;
+    private transient MapState<Long, List<MetricPoint>> held;
 
     /** A gauge that does not rewrite points for late changes. */
     protected MinuteGaugeFunction(Class<IN> type) {
@@ -59,8 +67,18 @@ public abstract class MinuteGaugeFunction<IN> extends KeyedBroadcastProcessFunct
 
     /** A gauge that rewrites its points from the minute of a change up to {@code allowedLatenessMillis} late. */
     protected MinuteGaugeFunction(Class<IN> type, long allowedLatenessMillis) {
+        this(type, allowedLatenessMillis, false);
+    }
+
+    /**
+     * @param finalOnly write each boundary once, when no allowed late change can reach it any more (the allowed
+     *     lateness after it, rounded up to whole minutes), instead of at once and again for each late change; for a
+     *     bounded run, where a boundary a late change leaves inactive would otherwise keep a point of zeros
+     */
+    protected MinuteGaugeFunction(Class<IN> type, long allowedLatenessMillis, boolean finalOnly) {
         this.type = type;
         this.allowedLateness = allowedLatenessMillis;
+        this.hold = finalOnly ? (allowedLatenessMillis + Minutes.MINUTE - 1) / Minutes.MINUTE * Minutes.MINUTE : 0;
     }
 
     protected abstract long timeOf(IN change);
@@ -108,7 +126,13 @@ public abstract class MinuteGaugeFunction<IN> extends KeyedBroadcastProcessFunct
         if (allowedLateness > 0) {
             applied = getRuntimeContext().getMapState(new MapStateDescriptor<>("applied", Types.LONG,
                     Types.LIST(TypeInformation.of(type))));
-            written = getRuntimeContext().getMapState(new MapStateDescriptor<>("written", Types.LONG, Types.BOOLEAN));
+            if (hold > 0) {
+                held = getRuntimeContext().getMapState(new MapStateDescriptor<>("held", Types.LONG,
+                        Types.LIST(TypeInformation.of(MetricPoint.class))));
+            } else {
+                written = getRuntimeContext().getMapState(new MapStateDescriptor<>("written", Types.LONG,
+                        Types.BOOLEAN));
+            }
         }
     }
 
@@ -147,9 +171,18 @@ public abstract class MinuteGaugeFunction<IN> extends KeyedBroadcastProcessFunct
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<MetricPoint> out) throws Exception {
         long at = timestamp + 1;
-        if (ctx.timerService().currentWatermark() == Long.MAX_VALUE && beyondHorizon(ctx.getBroadcastState(HORIZON), at)) {
-            return;
+        long watermark = ctx.timerService().currentWatermark();
+        if (watermark != Long.MAX_VALUE || !beyondHorizon(ctx.getBroadcastState(HORIZON), at)) {
+            closeBoundary(ctx.getCurrentKey(), at, ctx.timerService(), out);
         }
+        if (hold > 0) {
+            release(watermark, out);
+        }
+    }
+
+    /** Applies the changes of the minute before {@code at} and closes the boundary. */
+    private void closeBoundary(String gauge, long at, TimerService timers, Collector<MetricPoint> out)
+            throws Exception {
         List<IN> due = new ArrayList<>();
         List<Long> dueKeys = new ArrayList<>();
         for (Map.Entry<Long, IN> e : pending.entries()) {
@@ -167,22 +200,44 @@ public abstract class MinuteGaugeFunction<IN> extends KeyedBroadcastProcessFunct
             apply(change);
         }
         if (allowedLateness > 0) {
-            forget(ctx.timerService().currentWatermark());
+            forget(timers.currentWatermark());
             if (!due.isEmpty()) {
                 applied.put(at, due);
             }
         }
-        if (closeAndRemember(ctx.getCurrentKey(), at, due, out)) {
-            ctx.timerService().registerEventTimeTimer(at + Minutes.MINUTE - 1);
+        if (closeAndRemember(gauge, at, due, timers, out)) {
+            timers.registerEventTimeTimer(at + Minutes.MINUTE - 1);
         }
         if (pending.isEmpty()) {
             sequence.clear();
         }
     }
 
-    private boolean closeAndRemember(String key, long at, List<IN> due, Collector<MetricPoint> out) throws Exception {
+    private boolean closeAndRemember(String key, long at, List<IN> due, TimerService timers,
+            Collector<MetricPoint> out) throws Exception {
         if (allowedLateness == 0) {
             return close(key, at, due, out);
+        }
+        if (hold > 0) {
+            // nothing of this boundary is written yet: its points replace those held, if any
+            List<MetricPoint> points = new ArrayList<>();
+            boolean active = close(key, at, due, false, new Collector<>() {
+                @Override
+                public void collect(MetricPoint point) {
+                    points.add(point);
+                }
+
+                @Override
+                public void close() {}
+            });
+            if (points.isEmpty()) {
+                held.remove(at);
+            } else {
+                held.put(at, points);
+                // a boundary timer too (final = at + hold - 1 is one): closing an inactive boundary writes nothing
+                timers.registerEventTimeTimer(at + hold - 1);
+            }
+            return active;
         }
         boolean[] wrote = {false};
         boolean active = close(key, at, due, Boolean.TRUE.equals(written.get(at)), new Collector<>() {
@@ -234,7 +289,7 @@ public abstract class MinuteGaugeFunction<IN> extends KeyedBroadcastProcessFunct
             for (IN c : changes) {
                 apply(c);
             }
-            active = closeAndRemember(key, at, changes, out);
+            active = closeAndRemember(key, at, changes, timers, out);
         }
         if (active) {
             timers.registerEventTimeTimer(last + Minutes.MINUTE - 1);
@@ -258,18 +313,35 @@ public abstract class MinuteGaugeFunction<IN> extends KeyedBroadcastProcessFunct
         }
     }
 
+    /** Writes the held points that no late change can reach any more, in boundary order. */
+    private void release(long watermark, Collector<MetricPoint> out) throws Exception {
+        List<Long> done = new ArrayList<>();
+        for (Long boundary : held.keys()) {
+            if (boundary - 1 + allowedLateness <= watermark) {
+                done.add(boundary);
+            }
+        }
+        done.sort(Comparator.naturalOrder());
+        for (Long boundary : done) {
+            held.get(boundary).forEach(out::collect);
+            held.remove(boundary);
+        }
+    }
+
     /** Drops what no late change can reach any more: boundaries the watermark passed by the allowed lateness. */
     private void forget(long watermark) throws Exception {
         List<Long> old = new ArrayList<>();
-        for (Long boundary : written.keys()) {
-            if (boundary - 1 + allowedLateness <= watermark) {
-                old.add(boundary);
+        if (written != null) {
+            for (Long boundary : written.keys()) {
+                if (boundary - 1 + allowedLateness <= watermark) {
+                    old.add(boundary);
+                }
             }
+            for (Long boundary : old) {
+                written.remove(boundary);
+            }
+            old.clear();
         }
-        for (Long boundary : old) {
-            written.remove(boundary);
-        }
-        old.clear();
         for (Long boundary : applied.keys()) {
             if (boundary - 1 + allowedLateness <= watermark) {
                 old.add(boundary);

@@ -27,6 +27,14 @@ class BacklogFunctionTest {
         harness.close();
     }
 
+    /** Replaces the live harness by one of a bounded run, which writes each boundary once it is final. */
+    private void bounded() throws Exception {
+        harness.close();
+        harness = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
+                new BacklogFunction(io.touchpoint.frt.FrtSettings.defaults(), 3_600_000L, true), c -> c.channel,
+                Types.STRING, io.touchpoint.window.MinuteGaugeFunction.HORIZON);
+    }
+
     /** In the job the broadcast side carries the ingest watermarks too; both inputs advance together. */
     private void watermark(long at) throws Exception {
         harness.processBroadcastWatermark(at);
@@ -96,14 +104,28 @@ class BacklogFunctionTest {
                 "10:02 awaiting=0 oldest=0.0 over=0 abandoned=0 expired=1");
     }
 
-    @Test
-    void aRetractedReplyAndItsEarlierCorrectionRewriteTheMinutesFromTheirsOn() throws Exception {
+    /** A chat customer waiting from 10:00:10 until a reply at 10:05, the watermark at 10:07; returns the reply. */
+    private ClockChange waitingUntilAReplyAt1005() throws Exception {
         ClockChange started = ClockChange.started("chat", "c1", t("10:00:10"), t("10:02:10"));
         ClockChange replied = ClockChange.of("chat", "c1", ClockChange.Kind.REPLIED, t("10:05:00"), started.at,
                 started.slaDeadline);
         change(started);
         change(replied);
         watermark(t("10:07:00"));
+        return replied;
+    }
+
+    /** The rebuilt clock: the reply at 10:05 no longer holds, an earlier one at 10:01:30 does; watermark 10:10. */
+    private void replyMovedTo1001(ClockChange replied) throws Exception {
+        change(replied.retraction());
+        change(ClockChange.of("chat", "c1", ClockChange.Kind.REPLIED, t("10:01:30"), replied.start,
+                replied.slaDeadline));
+        watermark(t("10:10:00"));
+    }
+
+    @Test
+    void aRetractedReplyAndItsEarlierCorrectionRewriteTheMinutesFromTheirsOn() throws Exception {
+        ClockChange replied = waitingUntilAReplyAt1005();
         assertThat(harness.extractOutputValues()).extracting(BacklogFunctionTest::row).containsExactly(
                 "10:01 awaiting=1 oldest=50.0 over=0 abandoned=0 expired=0",
                 "10:02 awaiting=1 oldest=110.0 over=0 abandoned=0 expired=0",
@@ -114,9 +136,7 @@ class BacklogFunctionTest {
         harness.getOutput().clear();
 
         // the rebuilt clock: the reply at 10:05 no longer holds, an earlier one at 10:01:30 does
-        change(replied.retraction());
-        change(ClockChange.of("chat", "c1", ClockChange.Kind.REPLIED, t("10:01:30"), started.at, started.slaDeadline));
-        watermark(t("10:10:00"));
+        replyMovedTo1001(replied);
         // the retraction alone: still waiting at 10:06 and 10:07; then the earlier reply rewrites from 10:02 on,
         // every boundary written before again (zeros), and nothing after
         assertThat(harness.extractOutputValues()).extracting(BacklogFunctionTest::row).containsExactly(
@@ -128,5 +148,40 @@ class BacklogFunctionTest {
                 "10:05 awaiting=0 oldest=0.0 over=0 abandoned=0 expired=0",
                 "10:06 awaiting=0 oldest=0.0 over=0 abandoned=0 expired=0",
                 "10:07 awaiting=0 oldest=0.0 over=0 abandoned=0 expired=0");
+    }
+
+    @Test
+    void aBoundedRunWritesEachBoundaryOnceWhenFinalAndNeverTheValueALateChangeTookBack() throws Exception {
+        bounded();
+        ClockChange replied = waitingUntilAReplyAt1005();
+        assertThat(harness.extractOutputValues()).isEmpty();
+
+        // as above: the rebuilt clock replaces the reply at 10:05 by one at 10:01:30, before anything is written
+        replyMovedTo1001(replied);
+        assertThat(harness.extractOutputValues()).isEmpty();
+
+        // 10:01 is final once the watermark is an hour past it, 10:02 (the channel's one zero point) a minute later
+        watermark(t("11:00:59.999"));
+        assertThat(harness.extractOutputValues()).extracting(BacklogFunctionTest::row).containsExactly(
+                "10:01 awaiting=1 oldest=50.0 over=0 abandoned=0 expired=0");
+        harness.processBroadcastElement(t("10:30:00"), Long.MIN_VALUE);
+        watermark(Long.MAX_VALUE);
+        assertThat(harness.extractOutputValues()).extracting(BacklogFunctionTest::row).containsExactly(
+                "10:01 awaiting=1 oldest=50.0 over=0 abandoned=0 expired=0",
+                "10:02 awaiting=0 oldest=0.0 over=0 abandoned=0 expired=0");
+    }
+
+    @Test
+    void aBoundedRunWritesWhatItHoldsAtTheEndOfInput() throws Exception {
+        bounded();
+        change(ClockChange.started("sms", "s1", t("10:10:05"), t("10:25:05")));
+        harness.processBroadcastElement(t("10:12:30"), Long.MIN_VALUE);
+        watermark(t("10:12:00"));
+        assertThat(harness.extractOutputValues()).isEmpty();
+        watermark(Long.MAX_VALUE);
+        assertThat(harness.extractOutputValues()).extracting(BacklogFunctionTest::row).containsExactly(
+                "10:11 awaiting=1 oldest=55.0 over=0 abandoned=0 expired=0",
+                "10:12 awaiting=1 oldest=115.0 over=0 abandoned=0 expired=0",
+                "10:13 awaiting=1 oldest=175.0 over=0 abandoned=0 expired=0");
     }
 }
