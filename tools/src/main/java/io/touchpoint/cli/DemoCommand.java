@@ -132,7 +132,7 @@ public final class DemoCommand {
         return args[i];
     }
 
-    static void deleteTree(Path dir) throws IOException {
+    public static void deleteTree(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;
         }

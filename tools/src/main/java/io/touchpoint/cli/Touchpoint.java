@@ -1,5 +1,6 @@
 package io.touchpoint.cli;
 
+import io.touchpoint.alerts.AlertsCommand;
 import io.touchpoint.replay.ReplayCommand;
 import io.touchpoint.simulate.SimulateCommand;
 import io.touchpoint.stack.StackCommand;
@@ -18,6 +19,7 @@ public final class Touchpoint {
             "  run        run the monitor job in a local Flink mini-cluster (live, or --bounded)",
             "  simulate   publish realistic synthetic contact-centre traffic to Kafka",
             "  replay     publish a JSON Lines export (.jsonl or .jsonl.gz) to Kafka",
+            "  alerts     evaluate the provisioned Grafana alert rules against InfluxDB; 'alerts test' runs rule tests",
             "  bench      measure throughput against a local Kafka topic (docs/benchmarks.md)");
 
     private Touchpoint() {}
@@ -42,6 +44,7 @@ public final class Touchpoint {
                 case "simulate" -> SimulateCommand.run(rest, out, err);
                 case "replay" -> ReplayCommand.run(rest, out, err);
                 case "bench" -> BenchCommand.run(rest, out, err);
+                case "alerts" -> Cli.execute(new AlertsCommand(), rest, out, err);
                 default -> {
                     err.println("touchpoint: unknown command '" + args[0] + "' (see bin/touchpoint --help)");
                     yield 2;
