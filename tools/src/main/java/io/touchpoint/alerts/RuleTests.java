@@ -31,8 +31,8 @@ import org.influxdb.dto.Query;
  * input_series:
  *   - series: backlog,channel=chat     # measurement and tags, as in line protocol
  *     fields:
- *       oldest_wait_s: 0+60x10         # promtool notation, see SeriesValues
- *       sla_target_s: 120x10
+ *       oldest_wait_s: '0+60x10'       # promtool notation (SeriesValues), always quoted:
+ *       sla_target_s: '120x10'         # YAML would read 0x10 as the number 16
  * tests:
  *   - eval_time: 6m                    # after start
  *     exp_alerts:                      # every pending or firing alert, nothing else
@@ -112,6 +112,11 @@ public final class RuleTests {
             Iterator<Map.Entry<String, JsonNode>> it = series.path("fields").fields();
             while (it.hasNext()) {
                 Map.Entry<String, JsonNode> f = it.next();
+                if (!f.getValue().isTextual()) {
+                    // YAML reads 0x35 as the number 53: values are always quoted strings
+                    throw new IllegalArgumentException(file + ": the values of " + key + " " + f.getKey()
+                            + " must be a quoted string ('" + f.getValue().asText() + "')");
+                }
                 fields.put(f.getKey(), SeriesValues.expand(f.getValue().asText()));
             }
             int length = fields.values().stream().mapToInt(List::size).max().orElse(0);
