@@ -32,7 +32,7 @@ public final class MonitorMain {
             "  --kafka H:P       Kafka bootstrap servers (default 127.0.0.1:9092)",
             "  --influx URL      InfluxDB URL (default http://127.0.0.1:8086)",
             "  --db NAME         InfluxDB database (default touchpoint)",
-            "  --config FILE     properties file with any option of docs/configuration.md",
+            "  --config FILE     properties file with any key of README.md, section Configuration",
             "  --parallelism N   operator parallelism (default 2)",
             "",
             "Secrets come from the environment (TOUCHPOINT_INFLUX_USER, TOUCHPOINT_INFLUX_PASSWORD) or the",
