@@ -41,7 +41,7 @@ class DemoCommandITCase {
         String printed = out.toString(StandardCharsets.UTF_8);
         assertThat(code).as(err.toString(StandardCharsets.UTF_8) + printed).isZero();
         List<String> lines = printed.lines().toList();
-        assertThat(printed).contains("simulating 60 min of 'chat-agents-offline' traffic");
+        assertThat(printed).contains("simulating 1 h of 'chat-agents-offline' traffic");
         // the per-channel table: chat, and only chat, marked, naming the rule
         List<String> marked = lines.stream().filter(l -> l.startsWith("! ")).toList();
         assertThat(marked).hasSize(1);
