@@ -17,9 +17,10 @@ public class ChurnDelta {
 
     /**
      * The channel of the change gains the customer at the new level (and counts the transition); the channel the
-     * previous level was attributed to loses it.
+     * previous level was attributed to loses it. A retracted change takes all of that back.
      */
     public static void of(LevelChange c, Consumer<ChurnDelta> out) {
+        Consumer<ChurnDelta> signed = c.retracted ? d -> out.accept(d.negated()) : out;
         ChurnDelta here = new ChurnDelta();
         here.channel = c.channel;
         here.at = c.at;
@@ -37,9 +38,18 @@ public class ChurnDelta {
             there.at = c.at;
             there.high = c.previousLevel == RiskLevel.HIGH ? -1 : 0;
             there.medium = c.previousLevel == RiskLevel.MEDIUM ? -1 : 0;
-            out.accept(there);
+            signed.accept(there);
         }
-        out.accept(here);
+        signed.accept(here);
+    }
+
+    private ChurnDelta negated() {
+        high = -high;
+        medium = -medium;
+        newHigh = -newHigh;
+        newMedium = -newMedium;
+        recovered = -recovered;
+        return this;
     }
 
     ChurnDelta copy() {

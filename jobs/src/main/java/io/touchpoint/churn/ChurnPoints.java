@@ -27,13 +27,15 @@ public final class ChurnPoints implements Serializable {
         NEGATIVE_SENTIMENT(5);  // customer message with sentiment < -0.5
 
         private final double defaultPoints;
+        private final String label;
 
         Signal(double defaultPoints) {
             this.defaultPoints = defaultPoints;
+            this.label = name().toLowerCase(Locale.ROOT);
         }
 
         public String label() {
-            return name().toLowerCase(Locale.ROOT);
+            return label;
         }
     }
 

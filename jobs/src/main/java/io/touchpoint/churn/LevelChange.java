@@ -18,11 +18,38 @@ public class LevelChange {
     public String[] reasonSignals;
     public double[] reasonPoints;
     public long[] reasonTimes;
+    /**
+     * For the gauges: this change, sent earlier, did not happen after all (a late input rewrote the customer's
+     * history from its time); its counts are taken back.
+     */
+    public boolean retracted;
 
     public LevelChange() {}
 
+    /** What identifies a change for the gauges and the signals: when, from where to where, attributed to what. */
+    String identity() {
+        return at + " " + previousLevel + ">" + level + " " + previousChannel + ">" + channel;
+    }
+
+    LevelChange retraction() {
+        LevelChange r = new LevelChange();
+        r.customerId = customerId;
+        r.at = at;
+        r.score = score;
+        r.level = level;
+        r.previousLevel = previousLevel;
+        r.channel = channel;
+        r.touchpoint = touchpoint;
+        r.previousChannel = previousChannel;
+        r.reasonSignals = reasonSignals;
+        r.reasonPoints = reasonPoints;
+        r.reasonTimes = reasonTimes;
+        r.retracted = true;
+        return r;
+    }
+
     @Override
     public String toString() {
-        return customerId + " " + previousLevel + "->" + level + " at " + at + " score " + score + " via " + channel;
+        return (retracted ? "retracted " : "") + customerId + " " + previousLevel + "->" + level + " at " + at + " score " + score + " via " + channel;
     }
 }

@@ -166,16 +166,19 @@ public final class MonitorJob {
                         .returns(ChurnInput.class).name("churn signals of reply cycles").uid("churn-inputs-outcomes"));
         SingleOutputStreamOperator<LevelChange> levelChanges = churnInputs
                 .keyBy(c -> c.customerId)
+                .connect(horizon.broadcast(MinuteGaugeFunction.HORIZON))
                 .process(new ChurnFunction(ChurnPoints.parse(config.get(MonitorOptions.CHURN_POINTS),
-                        config.get(MonitorOptions.CHURN_HALF_LIFE).toMillis() / 86_400_000.0)))
+                        config.get(MonitorOptions.CHURN_HALF_LIFE).toMillis() / 86_400_000.0), lateness,
+                        config.get(MonitorOptions.BOUNDED)))
                 .name("churn risk per customer").uid("churn-risk");
-        levelChanges.sinkTo(churnSignalSink).name("churn-risk signals").uid("sink-churn-risk");
+        levelChanges.getSideOutput(ChurnFunction.SIGNALS)
+                .sinkTo(churnSignalSink).name("churn-risk signals").uid("sink-churn-risk");
         DataStream<MetricPoint> churnPoints = levelChanges
                 .flatMap((LevelChange c, Collector<ChurnDelta> out) -> ChurnDelta.of(c, out::collect))
                 .returns(ChurnDelta.class).name("churn deltas").uid("churn-deltas")
                 .keyBy(d -> d.channel)
                 .connect(horizon.broadcast(MinuteGaugeFunction.HORIZON))
-                .process(new ChurnGaugeFunction())
+                .process(new ChurnGaugeFunction(lateness))
                 .name("churn gauges").uid("churn-gauges");
 
         DataStream<PipelineCount> counts = interactionsIn.getSideOutput(IngestOperator.PIPELINE)

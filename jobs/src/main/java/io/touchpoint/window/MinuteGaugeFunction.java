@@ -14,21 +14,29 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
  * A gauge written at minute boundaries (backlog, churn levels): changes are held until the watermark passes their
  * minute and then applied in event-time order, so the value at boundary t reflects exactly the changes before t
- * (one at exactly t belongs to the next minute). While the gauge is active it is written at every boundary; a
- * change that arrives after its minute was written updates the state without rewriting points.
+ * (one at exactly t belongs to the next minute). While the gauge is active it is written at every boundary.
+ *
+ * <p>A change that arrives after its minute was written: with an allowed lateness and an {@link #undo} (churn), the
+ * changes applied since that minute are undone, the late one joins its minute, and every boundary from there up to the
+ * watermark is closed again, so the points are rewritten with their timestamps (InfluxDB overwrites them); a boundary
+ * written before is written again even if it would now be left out, so no wrong point stays. Without (backlog, for
+ * now), the change updates the state without rewriting points.
  *
  * <p>Live mode: the watermark follows the wall clock when input is quiet, so an active gauge keeps being written.
  * Bounded mode: the broadcast input carries the last event time of the run, and nothing is written past the
  * boundary that closes that minute (the gauges end at the last event-time minute, not at the end of time).
  *
  * <p>State per key: the changes waiting for their minute (removed when applied), a sequence for their keys, and
- * whatever the subclass keeps.
+ * whatever the subclass keeps; with an allowed lateness also the changes applied at each boundary and the boundaries
+ * written, both for the boundaries a late change can still reach (dropped as the watermark passes them by the allowed
+ * lateness).
  */
 public abstract class MinuteGaugeFunction<IN> extends KeyedBroadcastProcessFunction<String, IN, Long, MetricPoint> {
 
@@ -37,11 +45,21 @@ public abstract class MinuteGaugeFunction<IN> extends KeyedBroadcastProcessFunct
     private static final String HORIZON_KEY = "max";
 
     private final Class<IN> type;
+    private final long allowedLateness;
     private transient MapState<Long, IN> pending;
     private transient ValueState<Long> sequence;
+    private transient MapState<Long, List<IN>> applied;
+    private transient MapState<Long, Boolean> written;
 
+    /** A gauge that does not rewrite points for late changes. */
     protected MinuteGaugeFunction(Class<IN> type) {
+        this(type, 0);
+    }
+
+    /** A gauge that rewrites its points from the minute of a change up to {@code allowedLatenessMillis} late. */
+    protected MinuteGaugeFunction(Class<IN> type, long allowedLatenessMillis) {
         this.type = type;
+        this.allowedLateness = allowedLatenessMillis;
     }
 
     protected abstract long timeOf(IN change);
@@ -58,11 +76,30 @@ public abstract class MinuteGaugeFunction<IN> extends KeyedBroadcastProcessFunct
      */
     protected abstract boolean close(String key, long at, List<IN> due, Collector<MetricPoint> out) throws Exception;
 
+    /**
+     * As {@link #close(String, long, List, Collector)}; {@code writtenBefore} says that a point was written at this
+     * boundary before (when it is closed again for a late change): it must then be written again, even with zeros.
+     */
+    protected boolean close(String key, long at, List<IN> due, boolean writtenBefore, Collector<MetricPoint> out)
+            throws Exception {
+        return close(key, at, due, out);
+    }
+
+    /** Takes back {@link #apply}; needed by gauges with an allowed lateness. */
+    protected void undo(IN change) throws Exception {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot take back a change");
+    }
+
     @Override
     public void open(OpenContext context) throws Exception {
         pending = getRuntimeContext().getMapState(new MapStateDescriptor<>("pending", Types.LONG,
                 TypeInformation.of(type)));
         sequence = getRuntimeContext().getState(new ValueStateDescriptor<>("sequence", Types.LONG));
+        if (allowedLateness > 0) {
+            applied = getRuntimeContext().getMapState(new MapStateDescriptor<>("applied", Types.LONG,
+                    Types.LIST(TypeInformation.of(type))));
+            written = getRuntimeContext().getMapState(new MapStateDescriptor<>("written", Types.LONG, Types.BOOLEAN));
+        }
     }
 
     @Override
@@ -71,7 +108,11 @@ public abstract class MinuteGaugeFunction<IN> extends KeyedBroadcastProcessFunct
         long end = Minutes.start(timeOf(change)) + Minutes.MINUTE;
         long watermark = ctx.timerService().currentWatermark();
         if (watermark != Long.MIN_VALUE && end - 1 <= watermark) {
-            apply(change);
+            if (allowedLateness > 0 && end - 1 + allowedLateness > watermark) {
+                rewrite(ctx.getCurrentKey(), change, end, watermark, ctx.timerService(), out);
+            } else {
+                apply(change);
+            }
             return;
         }
         long seq = sequence.value() == null ? 0 : sequence.value();
@@ -82,7 +123,11 @@ public abstract class MinuteGaugeFunction<IN> extends KeyedBroadcastProcessFunct
 
     @Override
     public void processBroadcastElement(Long lastEventTime, Context ctx, Collector<MetricPoint> out) throws Exception {
-        BroadcastState<String, Long> horizon = ctx.getBroadcastState(HORIZON);
+        extendHorizon(ctx.getBroadcastState(HORIZON), lastEventTime);
+    }
+
+    /** Keeps the latest event time of the run announced on the broadcast input. */
+    public static void extendHorizon(BroadcastState<String, Long> horizon, long lastEventTime) throws Exception {
         Long known = horizon.get(HORIZON_KEY);
         if (known == null || lastEventTime > known) {
             horizon.put(HORIZON_KEY, lastEventTime);
@@ -110,7 +155,13 @@ public abstract class MinuteGaugeFunction<IN> extends KeyedBroadcastProcessFunct
         for (IN change : due) {
             apply(change);
         }
-        if (close(ctx.getCurrentKey(), at, due, out)) {
+        if (allowedLateness > 0) {
+            forget(ctx.timerService().currentWatermark());
+            if (!due.isEmpty()) {
+                applied.put(at, due);
+            }
+        }
+        if (closeAndRemember(ctx.getCurrentKey(), at, due, out)) {
             ctx.timerService().registerEventTimeTimer(at + Minutes.MINUTE - 1);
         }
         if (pending.isEmpty()) {
@@ -118,9 +169,97 @@ public abstract class MinuteGaugeFunction<IN> extends KeyedBroadcastProcessFunct
         }
     }
 
-    private static boolean beyondHorizon(ReadOnlyBroadcastState<String, Long> horizon, long at) throws Exception {
-        Long last = horizon.get(HORIZON_KEY);
+    private boolean closeAndRemember(String key, long at, List<IN> due, Collector<MetricPoint> out) throws Exception {
+        if (allowedLateness == 0) {
+            return close(key, at, due, out);
+        }
+        boolean[] wrote = {false};
+        boolean active = close(key, at, due, Boolean.TRUE.equals(written.get(at)), new Collector<>() {
+            @Override
+            public void collect(MetricPoint point) {
+                wrote[0] = true;
+                out.collect(point);
+            }
+
+            @Override
+            public void close() {}
+        });
+        if (wrote[0]) {
+            written.put(at, true);
+        }
+        return active;
+    }
+
+    /**
+     * Undoes the changes of the boundaries from {@code end} on, adds the late change to its minute, and closes every
+     * boundary from {@code end} up to the watermark again.
+     */
+    private void rewrite(String key, IN change, long end, long watermark, TimerService timers,
+            Collector<MetricPoint> out) throws Exception {
+        List<Long> later = new ArrayList<>();
+        for (Long boundary : applied.keys()) {
+            if (boundary >= end) {
+                later.add(boundary);
+            }
+        }
+        later.sort(Comparator.reverseOrder());
+        for (Long boundary : later) {
+            List<IN> changes = applied.get(boundary);
+            for (int i = changes.size() - 1; i >= 0; i--) {
+                undo(changes.get(i));
+            }
+        }
+        List<IN> own = applied.get(end);
+        List<IN> due = own == null ? new ArrayList<>() : new ArrayList<>(own);
+        due.add(change);
+        due.sort(Comparator.comparingLong(this::timeOf));
+        applied.put(end, due);
+        long last = Minutes.start(watermark + 1);
+        boolean active = false;
+        for (long at = end; at <= last; at += Minutes.MINUTE) {
+            List<IN> changes = applied.get(at);
+            changes = changes == null ? List.of() : changes;
+            for (IN c : changes) {
+                apply(c);
+            }
+            active = closeAndRemember(key, at, changes, out);
+        }
+        if (active) {
+            timers.registerEventTimeTimer(last + Minutes.MINUTE - 1);
+        }
+    }
+
+    /** Drops what no late change can reach any more: boundaries the watermark passed by the allowed lateness. */
+    private void forget(long watermark) throws Exception {
+        List<Long> old = new ArrayList<>();
+        for (Long boundary : written.keys()) {
+            if (boundary - 1 + allowedLateness <= watermark) {
+                old.add(boundary);
+            }
+        }
+        for (Long boundary : old) {
+            written.remove(boundary);
+        }
+        old.clear();
+        for (Long boundary : applied.keys()) {
+            if (boundary - 1 + allowedLateness <= watermark) {
+                old.add(boundary);
+            }
+        }
+        for (Long boundary : old) {
+            applied.remove(boundary);
+        }
+    }
+
+    /** Whether boundary {@code at} lies after the minute of the run's last event (only meaningful at its end). */
+    public static boolean beyondHorizon(ReadOnlyBroadcastState<String, Long> horizon, long at) throws Exception {
+        Long last = lastEventTime(horizon);
         // At the end of input with no event time known there is nothing to extend the gauges to.
         return last == null || at > Minutes.start(last) + Minutes.MINUTE;
+    }
+
+    /** The latest event time announced, or null. */
+    public static Long lastEventTime(ReadOnlyBroadcastState<String, Long> horizon) throws Exception {
+        return horizon.get(HORIZON_KEY);
     }
 }

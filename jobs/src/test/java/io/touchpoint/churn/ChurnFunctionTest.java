@@ -6,8 +6,12 @@ import static org.assertj.core.api.Assertions.within;
 import io.touchpoint.avro.RiskLevel;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
-import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.runtime.state.KeyedStateBackend;
+import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import io.touchpoint.window.MinuteGaugeFunction;
+import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -18,13 +22,19 @@ class ChurnFunctionTest {
     private static final long DAY = 24 * HOUR;
     private static final long T0 = 1_793_000_000_000L;
 
-    private KeyedOneInputStreamOperatorTestHarness<String, ChurnInput, LevelChange> harness;
+    private KeyedBroadcastOperatorTestHarness<String, ChurnInput, Long, LevelChange> harness;
 
     @BeforeEach
     void open() throws Exception {
-        harness = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new ChurnFunction(ChurnPoints.defaults())), c -> c.customerId, Types.STRING);
-        harness.open();
+        harness = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
+                new ChurnFunction(ChurnPoints.defaults(), HOUR, false), c -> c.customerId, Types.STRING,
+                MinuteGaugeFunction.HORIZON);
+    }
+
+    /** In the job the broadcast side carries the ingest watermarks too; both inputs advance together. */
+    private void watermark(long at) throws Exception {
+        harness.processBroadcastWatermark(at);
+        harness.processWatermark(at);
     }
 
     @AfterEach
@@ -34,6 +44,11 @@ class ChurnFunctionTest {
 
     private void input(ChurnPoints.Signal signal, long at, String channel) throws Exception {
         harness.processElement(new ChurnInput(signal, "cust-1", at, channel, "billing"), at);
+    }
+
+    private int keyedStateEntries() {
+        KeyedStateBackend<?> backend = ((AbstractStreamOperator<?>) harness.getOperator()).getKeyedStateBackend();
+        return ((HeapKeyedStateBackend<?>) backend).numKeyValueStateEntries();
     }
 
     private List<LevelChange> changes() {
@@ -46,7 +61,7 @@ class ChurnFunctionTest {
         input(ChurnPoints.Signal.ABANDONED, T0 + HOUR, "chat");
         input(ChurnPoints.Signal.SLA_BREACH, T0 + 2 * HOUR, "chat");
         input(ChurnPoints.Signal.SLA_BREACH, T0 + 3 * HOUR, "phone");
-        harness.processWatermark(T0 + 4 * HOUR);
+        watermark(T0 + 4 * HOUR);
 
         assertThat(changes()).extracting(c -> c.previousLevel + ">" + c.level + "@" + (c.at - T0) / HOUR + "h/" + c.channel)
                 .containsExactly("LOW>MEDIUM@0h/email", "MEDIUM>HIGH@3h/phone");
@@ -64,7 +79,7 @@ class ChurnFunctionTest {
         input(ChurnPoints.Signal.CANCELLATION_REQUEST, T0, "phone");
         input(ChurnPoints.Signal.NPS_DETRACTOR_LOW, T0 + HOUR, "phone");
         input(ChurnPoints.Signal.NPS_PROMOTER, T0 + 2 * HOUR, "store");
-        harness.processWatermark(T0 + 3 * HOUR);
+        watermark(T0 + 3 * HOUR);
         assertThat(changes()).extracting(c -> c.previousLevel + ">" + c.level).containsExactly("LOW>MEDIUM",
                 "MEDIUM>HIGH", "HIGH>MEDIUM");
         LevelChange down = changes().get(2);
@@ -82,10 +97,10 @@ class ChurnFunctionTest {
         input(null, T0 + DAY, "chat");
         input(ChurnPoints.Signal.REOPEN, T0 + DAY + HOUR, "chat");       // 10
         input(ChurnPoints.Signal.CSAT_LOW, T0 + DAY + 2 * HOUR, "chat"); // 20: about 30 so far, still LOW
-        harness.processWatermark(T0 + DAY + 3 * HOUR);
+        watermark(T0 + DAY + 3 * HOUR);
         assertThat(changes()).isEmpty();
         input(null, T0 + 2 * DAY, "email"); // the third opening: 15 more crosses 40
-        harness.processWatermark(T0 + 2 * DAY + HOUR);
+        watermark(T0 + 2 * DAY + HOUR);
         assertThat(changes()).hasSize(1);
         assertThat(changes().get(0).level).isEqualTo(RiskLevel.MEDIUM);
         assertThat(changes().get(0).reasonSignals).containsExactly("csat_low", "repeat_contact", "reopen");
@@ -100,7 +115,7 @@ class ChurnFunctionTest {
         input(null, T0 + DAY, "chat");
         input(null, T0 + 9 * DAY, "chat"); // the first one is out of the 7-day window: only two count
         input(ChurnPoints.Signal.CANCELLATION_REQUEST, T0 + 9 * DAY + 1, "chat");
-        harness.processWatermark(T0 + 10 * DAY);
+        watermark(T0 + 10 * DAY);
         assertThat(changes()).hasSize(1);
         assertThat(changes().get(0).reasonSignals).containsExactly("cancellation_request");
     }
@@ -113,7 +128,7 @@ class ChurnFunctionTest {
         input(ChurnPoints.Signal.NEGATIVE_SENTIMENT, T0 + 5 * DAY, "sms");
         // 10 days: 50 * 2^(-10/14) + 5 * 2^(-5/14) + 5 = 39.38, LOW at this event
         input(ChurnPoints.Signal.NEGATIVE_SENTIMENT, T0 + 10 * DAY, "chat");
-        harness.processWatermark(T0 + 11 * DAY);
+        watermark(T0 + 11 * DAY);
         assertThat(changes()).extracting(c -> c.previousLevel + ">" + c.level + "@" + (c.at - T0) / DAY + "d")
                 .containsExactly("LOW>MEDIUM@0d", "MEDIUM>LOW@10d");
         double expected = 50 * Math.pow(2, -10.0 / 14) + 5 * Math.pow(2, -5.0 / 14) + 5;
@@ -125,9 +140,9 @@ class ChurnFunctionTest {
     @Test
     void aCustomerSilentFor90DaysIsDroppedAndLeavesTheGauges() throws Exception {
         input(ChurnPoints.Signal.CANCELLATION_REQUEST, T0, "phone");
-        harness.processWatermark(T0 + 91 * DAY);
+        watermark(T0 + 91 * DAY);
         assertThat(changes()).extracting(c -> c.previousLevel + ">" + c.level + "@" + (c.at - T0) / DAY + "d")
                 .containsExactly("LOW>MEDIUM@0d", "MEDIUM>LOW@90d");
-        assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(keyedStateEntries()).isZero();
     }
 }

@@ -20,13 +20,9 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -68,7 +64,7 @@ class ChurnRiskITCase {
             env.setParallelism(2);
             MonitorMain.job(services.config()).execute(env);
 
-            List<ChurnRiskSignal> signals = readSignals(services, 3);
+            List<ChurnRiskSignal> signals = ChurnRiskTopic.readAll(services);
             assertThat(signals).extracting(s -> s.getPreviousLevel() + ">" + s.getLevel() + "@"
                     + (s.getOccurredAt().toEpochMilli() - base) / 1000 + "s/" + s.getChannel())
                     .containsExactly("LOW>MEDIUM@10s/EMAIL", "MEDIUM>HIGH@240s/CHAT", "HIGH>MEDIUM@420s/EMAIL");
@@ -126,27 +122,5 @@ class ChurnRiskITCase {
         return InteractionEvent.newBuilder().setEventId(conversation + "-" + at).setOccurredAt(Instant.ofEpochMilli(at))
                 .setChannel(Channel.CHAT).setTouchpoint("billing").setCustomerId("cust-X")
                 .setConversationId(conversation).setType(type).build();
-    }
-
-    private static List<ChurnRiskSignal> readSignals(LocalServices services, int expected) throws Exception {
-        Properties props = new Properties();
-        props.put("bootstrap.servers", services.kafka.bootstrapServers());
-        props.put("group.id", "churn-it");
-        props.put("auto.offset.reset", "earliest");
-        SingleObjectCodec<ChurnRiskSignal> codec = SingleObjectCodec.churnSignals();
-        List<ChurnRiskSignal> signals = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer =
-                new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(services.prefix + ".churn-risk"));
-            long deadline = System.currentTimeMillis() + 30_000;
-            while (signals.size() < expected && System.currentTimeMillis() < deadline) {
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-                    assertThat(new String(r.key())).isEqualTo("cust-X");
-                    signals.add(codec.decode(r.value()));
-                }
-            }
-            assertThat(consumer.poll(Duration.ofSeconds(1)).count()).isZero();
-        }
-        return signals;
     }
 }

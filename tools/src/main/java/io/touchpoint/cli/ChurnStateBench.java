@@ -1,6 +1,7 @@
 package io.touchpoint.cli;
 
 import io.touchpoint.avro.RiskLevel;
+import io.touchpoint.churn.ChurnPoints;
 import io.touchpoint.churn.ChurnState;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
@@ -35,14 +36,17 @@ final class ChurnStateBench {
             ChurnState s = new ChurnState();
             // most customers have one or two live signals and a conversation opened recently
             int signals = 1 + (random.nextInt(10) < 7 ? 0 : 1 + random.nextInt(3));
+            s.addOpening(base - 86_400_000L - random.nextLong(3_600_000L));
             for (int k = 0; k < signals; k++) {
-                s.score.add(k == 0 ? "nps_promoter" : "sla_breach", k == 0 ? -20 : 15, base - random.nextLong(86_400_000L));
+                s.addSignal(k == 0 ? ChurnPoints.Signal.NPS_PROMOTER : ChurnPoints.Signal.SLA_BREACH,
+                        base - random.nextLong(86_400_000L));
             }
-            s.openings.add(base - random.nextLong(86_400_000L));
             s.lastEvent = base;
-            s.level = signals > 2 ? RiskLevel.MEDIUM : RiskLevel.LOW;
-            s.levelChannel = "chat";
-            s.levelTouchpoint = "billing";
+            // a customer above LOW keeps where the level is attributed; the touchpoint is a string of its own, as
+            // decoded from a record
+            if (signals > 2) {
+                s.setLevel(RiskLevel.MEDIUM, "chat", new String("billing".toCharArray()));
+            }
             String customer = "cust-" + i;
             states.put(customer, s);
             if (i < 100_000) {

@@ -1,6 +1,7 @@
 package io.touchpoint.cli;
 
 import io.touchpoint.alerts.AlertsCommand;
+import io.touchpoint.gateway.GatewayCommand;
 import io.touchpoint.replay.ReplayCommand;
 import io.touchpoint.simulate.SimulateCommand;
 import io.touchpoint.stack.StackCommand;
@@ -20,6 +21,7 @@ public final class Touchpoint {
             "  simulate   publish realistic synthetic contact-centre traffic to Kafka",
             "  replay     publish a JSON Lines export (.jsonl or .jsonl.gz) to Kafka",
             "  alerts     evaluate the provisioned Grafana alert rules against InfluxDB; 'alerts test' runs rule tests",
+            "  gateway    HTTP ingest: JSON events and Chatwoot webhooks published to Kafka",
             "  bench      measure throughput against a local Kafka topic (docs/benchmarks.md)");
 
     private Touchpoint() {}
@@ -43,6 +45,7 @@ public final class Touchpoint {
                 case "run" -> RunCommand.run(rest, out, err);
                 case "simulate" -> SimulateCommand.run(rest, out, err);
                 case "replay" -> ReplayCommand.run(rest, out, err);
+                case "gateway" -> GatewayCommand.run(rest, out, err);
                 case "bench" -> BenchCommand.run(rest, out, err);
                 case "alerts" -> Cli.execute(new AlertsCommand(), rest, out, err);
                 default -> {

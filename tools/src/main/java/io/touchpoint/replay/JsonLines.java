@@ -101,6 +101,11 @@ public final class JsonLines {
         } catch (JsonProcessingException e) {
             throw new LineException(number, "not JSON (" + e.getOriginalMessage() + ")");
         }
+        return parse(node, number);
+    }
+
+    /** One already-parsed object of the JSON Lines form; {@code number} names it in errors (a line, an item). */
+    public static SpecificRecord parse(JsonNode node, long number) throws LineException {
         if (node == null || !node.isObject()) {
             throw new LineException(number, "not a JSON object");
         }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import io.touchpoint.config.MonitorConfig;
 import io.touchpoint.config.MonitorOptions;
+import io.touchpoint.gateway.GatewayOptions;
 import java.lang.reflect.Field;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -426,7 +427,8 @@ class ProvisioningTest {
         JsonNode services = compose.path("services");
         Set<String> names = new HashSet<>();
         services.fieldNames().forEachRemaining(names::add);
-        assertThat(names).contains("kafka", "jobmanager", "taskmanager", "influxdb", "grafana", "simulator", "mailpit");
+        assertThat(names).contains("kafka", "jobmanager", "taskmanager", "influxdb", "grafana", "simulator", "mailpit",
+                "gateway");
         for (Iterator<Map.Entry<String, JsonNode>> it = services.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> s = it.next();
             String image = s.getValue().path("image").asText();
@@ -456,6 +458,11 @@ class ProvisioningTest {
         for (String key : monitor.stringPropertyNames()) {
             assertThat(keys.contains(key) || key.startsWith(MonitorOptions.CALENDAR_PREFIX)).as(key).isTrue();
         }
+        // the gateway reads its token from the environment, never from its command line
+        JsonNode gateway = services.path("gateway");
+        assertThat(gateway.path("environment").has(GatewayOptions.ENV_TOKEN)).isTrue();
+        assertThat(gateway.path("command").get(0).asText()).isEqualTo("gateway");
+        assertThat(gateway.path("command").toString()).doesNotContainIgnoringCase("token");
         // grafana gets every variable its provisioning interpolates
         JsonNode grafana = services.path("grafana").path("environment");
         try (Stream<Path> files = Files.walk(ROOT.resolve("grafana/provisioning"))) {

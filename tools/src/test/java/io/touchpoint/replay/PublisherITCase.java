@@ -12,12 +12,14 @@ import io.touchpoint.schemas.SingleObjectCodec;
 import io.touchpoint.stack.LocalKafka;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
@@ -129,6 +131,38 @@ class PublisherITCase {
                     .build());
             assertThatThrownBy(publisher::flush).isInstanceOf(IllegalStateException.class)
                     .hasMessageStartingWith("publishing to Kafka failed: ");
+        }
+    }
+
+    @Test
+    void acknowledgedPublishingWritesWhatPublishWritesAndAFailureConcernsOnlyItsCall() throws Exception {
+        kafka.createTopics(1, "p3.interactions", "p3.surveys", "p4.interactions", "p4.surveys");
+        InteractionEvent opened = event("e-1", "v-A", "c-1", InteractionType.CONVERSATION_OPENED, 0);
+        SurveyResponse answer = SurveyResponse.newBuilder().setResponseId("r-1")
+                .setOccurredAt(Instant.parse("2026-11-02T10:03:00Z")).setChannel(Channel.EMAIL).setCustomerId("c-1")
+                .setSurvey(SurveyType.NPS).setScore(9).build();
+        try (Publisher publisher = new Publisher(kafka.bootstrapServers(), "p3.interactions", "p3.surveys",
+                new Properties())) {
+            publisher.publishAll(List.<SpecificRecord>of(opened, answer).iterator());
+        }
+        Properties extra = new Properties();
+        extra.put("max.request.size", "400");
+        try (Publisher publisher = new Publisher(kafka.bootstrapServers(), "p4.interactions", "p4.surveys", extra,
+                Duration.ofSeconds(5))) {
+            SurveyResponse tooBig = SurveyResponse.newBuilder(answer).setResponseId("r-big").setComment("x".repeat(1000))
+                    .build();
+            assertThatThrownBy(() -> publisher.publishAcknowledged(List.of(tooBig), Duration.ofSeconds(5)))
+                    .isInstanceOf(ExecutionException.class);
+            // the publisher goes on: the next call is acknowledged
+            assertThat(publisher.publishAcknowledged(List.of(opened, answer), Duration.ofSeconds(10)))
+                    .containsExactly(Map.entry("p4.interactions", 1L), Map.entry("p4.surveys", 1L));
+        }
+        for (String kind : List.of("interactions", "surveys")) {
+            List<ConsumerRecord<byte[], byte[]>> viaPublish = TopicReader.readAll(kafka.bootstrapServers(), "p3." + kind);
+            List<ConsumerRecord<byte[], byte[]>> acknowledged = TopicReader.readAll(kafka.bootstrapServers(), "p4." + kind);
+            assertThat(acknowledged).hasSize(1).hasSameSizeAs(viaPublish);
+            assertThat(acknowledged.get(0).key()).isEqualTo(viaPublish.get(0).key());
+            assertThat(acknowledged.get(0).value()).isEqualTo(viaPublish.get(0).value());
         }
     }
 
