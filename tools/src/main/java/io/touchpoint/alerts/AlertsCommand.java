@@ -4,7 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.touchpoint.alerts.AlertState.State;
 import io.touchpoint.cli.Cli;
 import io.touchpoint.cli.DemoCommand;
-import io.touchpoint.config.MonitorConfig;
+import io.touchpoint.cli.Touchpoint;
+import io.touchpoint.cli.ConnectionOptions;
 import io.touchpoint.config.MonitorOptions;
 import io.touchpoint.stack.LocalInflux;
 import java.io.IOException;
@@ -21,7 +22,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
+import org.apache.flink.configuration.Configuration;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -31,13 +34,15 @@ import picocli.CommandLine.Model.CommandSpec;
  * {@code touchpoint alerts}: the provisioned Grafana rules evaluated against InfluxDB as Grafana evaluates them, per
  * rule and series; {@code touchpoint alerts test FILE...}: the rule unit tests.
  */
-@Command(name = "alerts", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "alerts", mixinStandardHelpOptions = true, versionProvider = Touchpoint.Version.class,
+        sortOptions = false,
+        header = "the provisioned Grafana alert rules evaluated against InfluxDB; 'alerts test FILE...' runs rule tests",
         description = {
             "Evaluates the alert rules of grafana/provisioning/alerting/rules.yaml against InfluxDB the way Grafana "
                     + "does (query, reduce, threshold, pending period, no-data and error states) and prints per rule "
                     + "and channel (or topic): Normal, Pending since or Firing since, with the value, the threshold, "
                     + "the team policies.yaml routes it to and the runbook.",
-            "Credentials come from TOUCHPOINT_INFLUX_USER and TOUCHPOINT_INFLUX_PASSWORD."},
+            "Credentials come from TOUCHPOINT_INFLUX_USER and TOUCHPOINT_INFLUX_PASSWORD, or the --config file."},
         subcommands = AlertsCommand.TestCommand.class)
 public final class AlertsCommand implements Callable<Integer> {
 
@@ -48,11 +53,11 @@ public final class AlertsCommand implements Callable<Integer> {
             + "2026-03-02T10:30:00Z); default: now.")
     String at;
 
-    @Option(names = "--influx", paramLabel = "URL", description = "InfluxDB to query (default: ${DEFAULT-VALUE}).")
-    String influx = MonitorOptions.INFLUX_URL.defaultValue();
+    @Mixin
+    ConnectionOptions.Influx connection;
 
-    @Option(names = "--db", paramLabel = "NAME", description = "Database (default: ${DEFAULT-VALUE}).")
-    String database = MonitorOptions.INFLUX_DATABASE.defaultValue();
+    @Mixin
+    ConnectionOptions.Config config;
 
     @Option(names = "--rules", paramLabel = "FILE", description = "Rule provisioning file (default: "
             + "grafana/provisioning/alerting/rules.yaml of this checkout).")
@@ -67,14 +72,17 @@ public final class AlertsCommand implements Callable<Integer> {
         Instant when = instant(at);
         List<AlertRule> loaded = AlertRule.load(rulesFile(rules));
         Routing routing = routing(policies);
-        String user = System.getenv(MonitorConfig.ENV_INFLUX_USER);
+        Configuration settings = ConnectionOptions.load(config, null, connection);
+        String influx = settings.get(MonitorOptions.INFLUX_URL);
+        String database = settings.get(MonitorOptions.INFLUX_DATABASE);
         if (!LocalInflux.ping(influx)) {
             throw new IllegalStateException("InfluxDB at " + influx + " does not answer (is it running? bin/touchpoint "
                     + "stack up starts one)");
         }
         List<AlertState> states = new ArrayList<>();
-        try (AlertEvaluator evaluator = new AlertEvaluator(influx, database, user,
-                System.getenv(MonitorConfig.ENV_INFLUX_PASSWORD))) {
+        try (AlertEvaluator evaluator = new AlertEvaluator(influx, database,
+                settings.getOptional(MonitorOptions.INFLUX_USER).orElse(null),
+                settings.getOptional(MonitorOptions.INFLUX_PASSWORD).orElse(null))) {
             for (AlertRule rule : loaded) {
                 states.addAll(evaluator.states(rule, when));
             }
@@ -160,7 +168,8 @@ public final class AlertsCommand implements Callable<Integer> {
     }
 
     /** {@code touchpoint alerts test FILE...}. */
-    @Command(name = "test", mixinStandardHelpOptions = true, sortOptions = false,
+    @Command(name = "test", mixinStandardHelpOptions = true, versionProvider = Touchpoint.Version.class,
+            sortOptions = false, header = "rule unit tests, like promtool test rules",
             description = {
                 "Runs rule unit tests (the YAML form of grafana/tests/*.yaml, like promtool test rules): writes each "
                         + "file's input series into a fresh database, evaluates its rule at each eval_time and "

@@ -27,12 +27,20 @@ public final class Cli {
     private Cli() {}
 
     public static int execute(Object command, String[] args, PrintStream out, PrintStream err) {
-        CommandLine cl = new CommandLine(command);
+        CommandLine cl = command instanceof CommandLine given ? given : new CommandLine(command);
+        // a replay file named @x must not be read as an argument file
+        cl.setExpandAtFiles(false);
         cl.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
         cl.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
         cl.setParameterExceptionHandler((e, a) -> {
             CommandLine failed = e.getCommandLine();
-            failed.getErr().println(name(failed) + ": " + e.getMessage() + " (see " + name(failed) + " --help)");
+            String message = e.getMessage();
+            if (e instanceof CommandLine.UnmatchedArgumentException u && failed.getParent() == null
+                    && !failed.getSubcommands().isEmpty() && !u.getUnmatched().isEmpty()
+                    && !u.getUnmatched().get(0).startsWith("-")) {
+                message = "unknown command '" + u.getUnmatched().get(0) + "'";
+            }
+            failed.getErr().println(name(failed) + ": " + message + " (see " + name(failed) + " --help)");
             return BAD_ARGUMENTS;
         });
         cl.setExecutionExceptionHandler((e, failed, parsed) -> {
@@ -40,6 +48,11 @@ public final class Cli {
             return e instanceof BadInput || e instanceof IllegalArgumentException ? BAD_ARGUMENTS : FAILED;
         });
         return cl.execute(args);
+    }
+
+    /** Whether {@code err} is this process's standard error and that is a terminal (progress lines rewrite then). */
+    public static boolean terminal(PrintStream err) {
+        return err == System.err && System.console() != null;
     }
 
     /** "touchpoint alerts test": the command's full name as a user types it. */

@@ -38,7 +38,10 @@ import picocli.CommandLine.Spec;
  * agents go offline in the second half, published at full speed, the job run bounded, a per-channel summary read
  * back from InfluxDB and the alert rules evaluated at the end of the simulated time.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "demo", mixinStandardHelpOptions = true, versionProvider = Touchpoint.Version.class,
+        sortOptions = false,
+        header = "a private stack, a few simulated hours with one degraded channel, the job run bounded, the "
+                + "per-channel summary and the alerts it trips",
         description = {
             "Starts a private Kafka broker and influxd on free loopback ports (data under .stack/demo), simulates "
                     + "DURATION of traffic ending now with one degraded channel, publishes it at full speed, runs the "
@@ -69,10 +72,6 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--keep", description = "Keep Kafka and InfluxDB running afterwards, until Ctrl-C.")
     boolean keep;
-
-    public static int run(String[] args, java.io.PrintStream out, java.io.PrintStream err) {
-        return Cli.execute(new DemoCommand(), args, out, err);
-    }
 
     @Override
     public Integer call() throws Exception {
