@@ -70,9 +70,9 @@ public final class AlertsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         Instant when = instant(at);
+        Configuration settings = ConnectionOptions.load(config, null, connection);
         List<AlertRule> loaded = AlertRule.load(rulesFile(rules));
         Routing routing = routing(policies);
-        Configuration settings = ConnectionOptions.load(config, null, connection);
         String influx = settings.get(MonitorOptions.INFLUX_URL);
         String database = settings.get(MonitorOptions.INFLUX_DATABASE);
         if (!LocalInflux.ping(influx)) {

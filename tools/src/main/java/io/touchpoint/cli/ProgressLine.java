@@ -60,7 +60,7 @@ public final class ProgressLine {
         if (terminal) {
             String padded = line.length() < lastLength ? line + " ".repeat(lastLength - line.length()) : line;
             out.print("\r" + padded);
-            lastLength = line.length();
+            lastLength = padded.length();
         } else {
             out.println(line);
         }

@@ -6,6 +6,7 @@ import io.touchpoint.job.MonitorMain;
 import java.io.PrintStream;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.slf4j.LoggerFactory;
 
 /** {@code touchpoint run}: the monitor job in a local Flink mini-cluster inside this JVM. */
 public final class RunCommand {
@@ -46,7 +47,12 @@ public final class RunCommand {
             StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
             env.setParallelism(config.get(MonitorOptions.PARALLELISM));
             long started = System.currentTimeMillis();
-            MonitorMain.job(config).execute(env);
+            // the InfluxDB sink says itself when InfluxDB goes away; the Kafka source retries silently, so we watch
+            try (KafkaWatch watch = new KafkaWatch(config.get(MonitorOptions.KAFKA_BOOTSTRAP),
+                    MonitorConfig.kafkaClientProperties(config), LoggerFactory.getLogger(KafkaWatch.class)::warn)
+                    .start(KafkaWatch.PERIOD)) {
+                MonitorMain.job(config).execute(env);
+            }
             out.printf("touchpoint run: finished in %.1f s%n", (System.currentTimeMillis() - started) / 1000.0);
             return 0;
         } catch (Exception e) {
