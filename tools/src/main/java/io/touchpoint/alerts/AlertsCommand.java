@@ -59,9 +59,8 @@ public final class AlertsCommand implements Callable<Integer> {
     @Mixin
     ConnectionOptions.Config config;
 
-    @Option(names = "--rules", paramLabel = "FILE", description = "Rule provisioning file (default: "
-            + "grafana/provisioning/alerting/rules.yaml of this checkout).")
-    Path rules;
+    @Mixin
+    RulesFile rules;
 
     @Option(names = "--policies", paramLabel = "FILE", description = "Notification policies (default: "
             + "grafana/provisioning/alerting/policies.yaml of this checkout).")
@@ -71,7 +70,7 @@ public final class AlertsCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         Instant when = instant(at);
         Configuration settings = ConnectionOptions.load(config, null, connection);
-        List<AlertRule> loaded = AlertRule.load(rulesFile(rules));
+        List<AlertRule> loaded = AlertRule.load(rulesFile(rules.file));
         Routing routing = routing(policies);
         String influx = settings.get(MonitorOptions.INFLUX_URL);
         String database = settings.get(MonitorOptions.INFLUX_DATABASE);
@@ -167,6 +166,13 @@ public final class AlertsCommand implements Callable<Integer> {
         return minutes < 120 ? minutes + " min" : String.format(Locale.ROOT, "%.1f h", minutes / 60.0);
     }
 
+    /** {@code --rules FILE}, for alerts and alerts test. */
+    static final class RulesFile {
+        @Option(names = "--rules", paramLabel = "FILE", description = "Rule provisioning file (default: "
+                + "grafana/provisioning/alerting/rules.yaml of this checkout).")
+        Path file;
+    }
+
     /** {@code touchpoint alerts test FILE...}. */
     @Command(name = "test", mixinStandardHelpOptions = true, versionProvider = Touchpoint.Version.class,
             sortOptions = false, header = "rule unit tests, like promtool test rules",
@@ -188,14 +194,13 @@ public final class AlertsCommand implements Callable<Integer> {
                 description = "Use this InfluxDB (no authentication) instead of a private influxd.")
         String influx;
 
-        @Option(names = "--rules", paramLabel = "FILE", description = "Rule provisioning file (default: "
-                + "grafana/provisioning/alerting/rules.yaml of this checkout).")
-        Path rules;
+        @Mixin
+        RulesFile rules;
 
         @Override
         public Integer call() throws Exception {
             List<Path> tests = expand(files);
-            List<AlertRule> loaded = AlertRule.load(rulesFile(rules));
+            List<AlertRule> loaded = AlertRule.load(rulesFile(rules.file));
             PrintWriter out = spec.commandLine().getOut();
             Path dir = null;
             LocalInflux server = null;

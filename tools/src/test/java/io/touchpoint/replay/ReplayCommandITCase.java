@@ -188,7 +188,8 @@ class ReplayCommandITCase {
                         + " (no such file)\n"));
         Run help = replay("--help");
         assertThat(help.code()).isZero();
-        assertThat(help.out()).startsWith("Usage: touchpoint replay [-hV] --input=FILE.jsonl[.gz]");
+        assertThat(help.out()).startsWith("publish a JSON Lines export (.jsonl or .jsonl.gz) to Kafka\n"
+                + "Usage: touchpoint replay [-hV] [--config=FILE] --input=FILE.jsonl[.gz]");
 
         String nowhere = "127.0.0.1:" + Ports.free();
         long started = System.nanoTime();
