@@ -44,13 +44,20 @@ public final class RunCommand {
                 + config.get(MonitorOptions.KAFKA_BOOTSTRAP) + ", writing " + config.get(MonitorOptions.INFLUX_URL)
                 + "/" + config.get(MonitorOptions.INFLUX_DATABASE) + (bounded ? "" : " (Ctrl-C stops it)"));
         try {
-            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+            // the mini-cluster loads RunMetrics' reporter, which the live status line reads
+            Configuration local = new Configuration();
+            local.setString(RunMetrics.REPORTER_KEY, RunMetrics.Factory.class.getName());
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(local);
             env.setParallelism(config.get(MonitorOptions.PARALLELISM));
             long started = System.currentTimeMillis();
             // the InfluxDB sink says itself when InfluxDB goes away; the Kafka source retries silently, so we watch
             try (KafkaWatch watch = new KafkaWatch(config.get(MonitorOptions.KAFKA_BOOTSTRAP),
                     MonitorConfig.kafkaClientProperties(config), LoggerFactory.getLogger(KafkaWatch.class)::warn)
-                    .start(KafkaWatch.PERIOD)) {
+                    .start(KafkaWatch.PERIOD);
+                    RunStatus status = new RunStatus(new java.io.PrintWriter(out, true))) {
+                if (!bounded) {
+                    status.start();
+                }
                 MonitorMain.job(config).execute(env);
             }
             out.printf("touchpoint run: finished in %.1f s%n", (System.currentTimeMillis() - started) / 1000.0);
