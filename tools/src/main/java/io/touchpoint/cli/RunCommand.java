@@ -57,6 +57,12 @@ public final class RunCommand {
                     RunStatus status = new RunStatus(new java.io.PrintWriter(out, true))) {
                 if (!bounded) {
                     status.start();
+                } else {
+                    status.startProgress(ProgressLine.progress(new java.io.PrintWriter(err, true), Cli.terminal(err)),
+                            RunStatus.recordsToRead(config.get(MonitorOptions.KAFKA_BOOTSTRAP),
+                                    MonitorConfig.kafkaClientProperties(config),
+                                    java.util.List.of(config.get(MonitorOptions.TOPIC_INTERACTIONS),
+                                            config.get(MonitorOptions.TOPIC_SURVEYS))));
                 }
                 MonitorMain.job(config).execute(env);
             }

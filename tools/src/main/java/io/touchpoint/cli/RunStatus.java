@@ -2,13 +2,24 @@ package io.touchpoint.cli;
 
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.TopicPartitionInfo;
 
 /**
- * The status line of a live {@code run}, every 30 s: events read per second, points written per second, watermark
+ * The status of a {@code run}: for a bounded run a progress line on stderr, for a live one a status line every 30 s: events read per second, points written per second, watermark
  * lag, dead letters in the interval and the age of the last completed checkpoint. State: the sample of the last
  * line, and when the checkpoint count last grew (sampled every second, so the age is right to the second).
  */
@@ -25,6 +36,7 @@ public final class RunStatus implements AutoCloseable {
     private Sample last;
     private long checkpoints;
     private long checkpointAt = -1;
+    private ProgressLine progress;
 
     public RunStatus(PrintWriter out) {
         this.out = out;
@@ -67,10 +79,62 @@ public final class RunStatus implements AutoCloseable {
                         : Progress.human(Duration.ofMillis(to.atMillis() - lastCheckpointAt)) + " ago");
     }
 
+    /**
+     * For a bounded run: a progress line (records read of the {@code total} between the earliest and the end
+     * offsets found at start, the event time reached, rate, ETA), updated every second.
+     */
+    public RunStatus startProgress(ProgressLine line, long total) {
+        progress = line;
+        long started = System.currentTimeMillis();
+        timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "run-progress");
+            t.setDaemon(true);
+            return t;
+        });
+        String totalText = String.format(Locale.ROOT, "%,d records", total);
+        timer.scheduleAtFixedRate(() -> line.update(() -> {
+            Sample s = RunMetrics.sample(System.currentTimeMillis());
+            Instant eventTime = s.watermarkLagMs() < 0 ? null : Instant.ofEpochMilli(s.atMillis() - s.watermarkLagMs());
+            return new Progress(s.recordsRead(), total, s.recordsRead(), eventTime,
+                    Duration.ofMillis(s.atMillis() - started)).describe("touchpoint run", totalText);
+        }), 1, 1, TimeUnit.SECONDS);
+        return this;
+    }
+
+    /** Records between the earliest and the latest offsets of the topics now: what a bounded run reads. */
+    public static long recordsToRead(String bootstrap, Properties clientSettings, List<String> topics)
+            throws Exception {
+        Properties props = new Properties();
+        props.putAll(clientSettings);
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        try (Admin admin = Admin.create(props)) {
+            Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            for (TopicDescription d : admin.describeTopics(topics).allTopicNames().get(30, TimeUnit.SECONDS).values()) {
+                for (TopicPartitionInfo p : d.partitions()) {
+                    TopicPartition tp = new TopicPartition(d.name(), p.partition());
+                    earliest.put(tp, OffsetSpec.earliest());
+                    latest.put(tp, OffsetSpec.latest());
+                }
+            }
+            long total = 0;
+            for (var e : admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS).entrySet()) {
+                total += e.getValue().offset();
+            }
+            for (var e : admin.listOffsets(earliest).all().get(30, TimeUnit.SECONDS).entrySet()) {
+                total -= e.getValue().offset();
+            }
+            return total;
+        }
+    }
+
     @Override
     public void close() {
         if (timer != null) {
             timer.shutdownNow();
+        }
+        if (progress != null) {
+            progress.finish();
         }
     }
 }
