@@ -49,6 +49,26 @@ class KafkaWatchITCase {
         }
     }
 
+    /** What a bounded run's progress line counts against: every record between the earliest and end offsets. */
+    @Test
+    void recordsToReadCountsEveryPartitionOfTheTopics() throws Exception {
+        try (LocalKafka kafka = LocalKafka.start(dir.resolve("kafka2"), 0)) {
+            kafka.createTopics(3, "a", "b");
+            Properties props = new Properties();
+            props.put("bootstrap.servers", kafka.bootstrapServers());
+            props.put("key.serializer", "org.apache.kafka.common.serialization.StringSerializer");
+            props.put("value.serializer", "org.apache.kafka.common.serialization.StringSerializer");
+            try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, String>(props)) {
+                for (int i = 0; i < 70; i++) {
+                    producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(i < 50 ? "a" : "b", "k" + i, "v"));
+                }
+            }
+            assertThat(RunStatus.recordsToRead(kafka.bootstrapServers(), new Properties(), List.of("a", "b")))
+                    .isEqualTo(70);
+            assertThat(RunStatus.recordsToRead(kafka.bootstrapServers(), new Properties(), List.of("b"))).isEqualTo(20);
+        }
+    }
+
     @Test
     void linesOnlyWhenTheStateChanges() {
         KafkaWatch watch = new KafkaWatch("k:9092", new Properties(), line -> {});
