@@ -6,6 +6,7 @@ COPY pom.xml .
 COPY schemas schemas
 COPY stack stack
 COPY jobs jobs
+COPY cluster cluster
 COPY tools tools
 RUN mvn -B -q -ntp -DskipTests package \
  && mkdir -p /out/lib \

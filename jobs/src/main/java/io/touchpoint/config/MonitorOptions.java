@@ -61,6 +61,11 @@ public final class MonitorOptions {
             .durationType().defaultValue(Duration.ofMinutes(5))
             .withDescription("Events further ahead of the wall clock than this are dead letters (FUTURE_TIMESTAMP).");
 
+    public static final ConfigOption<Duration> MAX_AGE = ConfigOptions.key("ingest.max-age")
+            .durationType().defaultValue(Duration.ofDays(400))
+            .withDescription("Events older than this before the wall clock are dead letters (TOO_OLD): an unset or "
+                    + "corrupted clock, not data.");
+
     public static final ConfigOption<Duration> SURVEY_DEDUP_WINDOW = ConfigOptions.key("dedup.survey-window")
             .durationType().defaultValue(Duration.ofHours(24));
 
@@ -129,4 +134,29 @@ public final class MonitorOptions {
 
     public static final ConfigOption<Integer> PARALLELISM = ConfigOptions.key("job.parallelism")
             .intType().defaultValue(2);
+
+    /** The state backends the job can be told to use. */
+    public enum StateBackend { HASHMAP, ROCKSDB }
+
+    public static final ConfigOption<StateBackend> STATE_BACKEND = ConfigOptions.key("state.backend")
+            .enumType(StateBackend.class).noDefaultValue()
+            .withDescription("hashmap (state on the JVM heap) or rocksdb (state on local disk, incremental "
+                    + "checkpoints). Unset: the cluster's own setting, which is rocksdb on bin/touchpoint cluster and "
+                    + "hashmap in bin/touchpoint run's mini-cluster.");
+
+    public static final ConfigOption<Double> MAX_RECORDS_PER_SECOND = ConfigOptions.key("ingest.max-records-per-second")
+            .doubleType().defaultValue(0.0)
+            .withDescription("Caps how fast each input topic is read, over all its source subtasks together, so a "
+                    + "backfill of old records does not flood InfluxDB; 0 reads as fast as possible.");
+
+    // --- State between starts of a live run (bin/touchpoint run) ----------------------------------------------
+
+    public static final ConfigOption<String> STATE_DIR = ConfigOptions.key("state.dir")
+            .stringType().noDefaultValue()
+            .withDescription("Live bin/touchpoint run: folder of the savepoints taken on stop and the checkpoints "
+                    + "retained after a crash, one subfolder per configuration. Unset: .stack/state of the checkout.");
+
+    /** Set by {@code --fresh} only: start with empty state and set the earlier state of the configuration aside. */
+    public static final ConfigOption<Boolean> STATE_FRESH = ConfigOptions.key("state.fresh")
+            .booleanType().defaultValue(false);
 }

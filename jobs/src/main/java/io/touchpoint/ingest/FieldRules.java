@@ -3,11 +3,15 @@ package io.touchpoint.ingest;
 import io.touchpoint.avro.DeadLetterReason;
 import io.touchpoint.avro.InteractionEvent;
 import io.touchpoint.avro.SurveyResponse;
+import io.touchpoint.config.MonitorOptions;
+import java.time.Duration;
 import java.time.Instant;
 
 /**
  * The field rules of SPEC §2 and §5. A check returns null when the record is valid, else the reason and a detail
- * naming the field; the first broken rule wins.
+ * naming the field; the first broken rule wins. An event time is plausible from {@code ingest.max-age} before the wall
+ * clock to {@code ingest.future-tolerance} after it; outside that it is a clock fault (an unset clock reads 1970, a
+ * flipped bit 1913 or 3000), not data, and would otherwise hold windows and gauges open for days of event time.
  *
  * <p>Beyond the spec: a touchpoint with a control character is INVALID_FIELD, because it becomes a tag value and
  * no escaping makes a newline safe in line protocol.
@@ -19,9 +23,16 @@ public final class FieldRules {
     public static final int MAX_COMMENT = 4096;
 
     private final long futureToleranceMillis;
+    private final long maxAgeMillis;
 
+    /** With the default {@code ingest.max-age}. */
     public FieldRules(long futureToleranceMillis) {
+        this(futureToleranceMillis, MonitorOptions.MAX_AGE.defaultValue().toMillis());
+    }
+
+    public FieldRules(long futureToleranceMillis, long maxAgeMillis) {
         this.futureToleranceMillis = futureToleranceMillis;
+        this.maxAgeMillis = maxAgeMillis;
     }
 
     /** A broken rule: the dead-letter reason and a one-line detail. */
@@ -75,6 +86,11 @@ public final class FieldRules {
             return new Violation(DeadLetterReason.FUTURE_TIMESTAMP,
                     "occurred_at " + occurredAt + " is more than " + futureToleranceMillis / 1000
                             + " s ahead of the wall clock " + Instant.ofEpochMilli(nowMillis));
+        }
+        if (occurredAt.toEpochMilli() < nowMillis - maxAgeMillis) {
+            return new Violation(DeadLetterReason.TOO_OLD,
+                    "occurred_at " + occurredAt + " is more than " + Duration.ofMillis(maxAgeMillis).toDays()
+                            + " days before the wall clock " + Instant.ofEpochMilli(nowMillis));
         }
         return null;
     }

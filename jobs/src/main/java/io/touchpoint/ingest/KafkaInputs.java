@@ -36,7 +36,8 @@ public final class KafkaInputs {
                 .setGroupId(config.get(MonitorOptions.KAFKA_GROUP_ID))
                 .setProperties(client)
                 .setDeserializer(new IngestDeserializer(
-                        new RecordDecoder(kind, config.get(MonitorOptions.FUTURE_TOLERANCE).toMillis())));
+                        new RecordDecoder(kind, config.get(MonitorOptions.FUTURE_TOLERANCE).toMillis(),
+                                config.get(MonitorOptions.MAX_AGE).toMillis())));
         if (bounded) {
             builder.setStartingOffsets(OffsetsInitializer.earliest()).setBounded(OffsetsInitializer.latest());
             return new RestorableBoundedSource<>(builder.build());

@@ -8,8 +8,9 @@ import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 
 /**
- * Watermarks of SPEC §3, one generator per Kafka partition: bounded out-of-orderness over the event times of valid
- * records (rejected records never move them).
+ * Watermarks of SPEC §3, one generator per Kafka partition: bounded out-of-orderness behind the time the bulk of the
+ * partition's valid events has reached ({@link BulkClock}), not behind the single largest timestamp, so a few records
+ * with a wrong clock do not turn the rest into late data. Rejected records never move it.
  *
  * <p>Live mode: once a partition has had no record for the idleness timeout, its watermark follows the wall clock
  * at most {@code liveMaxLag} behind, so windows and gauges of a channel whose traffic stopped are still written — a
@@ -29,7 +30,7 @@ public final class LiveWatermarks implements WatermarkGenerator<Ingested> {
     private final boolean live;
     private final LongSupplier clock;
 
-    private long maxTimestamp = Long.MIN_VALUE;
+    private final BulkClock bulk = new BulkClock();
     private long lastEmitted = Long.MIN_VALUE;
     private long lastRecordWallTime;
 
@@ -55,9 +56,10 @@ public final class LiveWatermarks implements WatermarkGenerator<Ingested> {
         if (!record.isValid()) {
             return;
         }
-        maxTimestamp = Math.max(maxTimestamp, eventTimestamp);
+        // A watermark that followed the wall clock while the partition was quiet is a time the data has reached too.
+        bulk.observe(eventTimestamp, lastEmitted == Long.MIN_VALUE ? Long.MIN_VALUE : lastEmitted + outOfOrderness + 1);
         long candidate = eventTimeWatermark();
-        if (lastEmitted == Long.MIN_VALUE || candidate >= lastEmitted + EMIT_STEP) {
+        if (candidate != Long.MIN_VALUE && (lastEmitted == Long.MIN_VALUE || candidate >= lastEmitted + EMIT_STEP)) {
             emit(candidate, output);
         }
     }
@@ -77,7 +79,8 @@ public final class LiveWatermarks implements WatermarkGenerator<Ingested> {
     }
 
     private long eventTimeWatermark() {
-        return maxTimestamp == Long.MIN_VALUE ? Long.MIN_VALUE : maxTimestamp - outOfOrderness - 1;
+        long time = bulk.time();
+        return time == Long.MIN_VALUE ? Long.MIN_VALUE : time - outOfOrderness - 1;
     }
 
     private void emit(long watermark, WatermarkOutput output) {

@@ -9,7 +9,7 @@ import java.io.Serializable;
 
 /**
  * The one event decoder: turns the bytes of one input record into an {@link Ingested} — the validated event, or the
- * dead-letter reason (DECODE_ERROR, UNKNOWN_SCHEMA, INVALID_FIELD, OUT_OF_RANGE, FUTURE_TIMESTAMP). TOO_LATE is
+ * dead-letter reason (DECODE_ERROR, UNKNOWN_SCHEMA, INVALID_FIELD, OUT_OF_RANGE, FUTURE_TIMESTAMP, TOO_OLD). TOO_LATE is
  * decided later, against the watermark.
  */
 public final class RecordDecoder implements Serializable {
@@ -24,13 +24,15 @@ public final class RecordDecoder implements Serializable {
 
     private final Kind kind;
     private final long futureToleranceMillis;
+    private final long maxAgeMillis;
     private transient SingleObjectCodec<InteractionEvent> interactions;
     private transient SingleObjectCodec<SurveyResponse> surveys;
     private transient FieldRules rules;
 
-    public RecordDecoder(Kind kind, long futureToleranceMillis) {
+    public RecordDecoder(Kind kind, long futureToleranceMillis, long maxAgeMillis) {
         this.kind = kind;
         this.futureToleranceMillis = futureToleranceMillis;
+        this.maxAgeMillis = maxAgeMillis;
     }
 
     public Kind kind() {
@@ -39,7 +41,7 @@ public final class RecordDecoder implements Serializable {
 
     public Ingested decode(String topic, int partition, long offset, byte[] payload, long nowMillis) {
         if (rules == null) {
-            rules = new FieldRules(futureToleranceMillis);
+            rules = new FieldRules(futureToleranceMillis, maxAgeMillis);
             interactions = SingleObjectCodec.interactions();
             surveys = SingleObjectCodec.surveys();
         }

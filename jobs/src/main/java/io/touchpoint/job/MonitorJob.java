@@ -18,6 +18,7 @@ import io.touchpoint.ingest.IngestOperator;
 import io.touchpoint.ingest.Ingested;
 import io.touchpoint.ingest.Interaction;
 import io.touchpoint.ingest.LiveWatermarks;
+import io.touchpoint.ingest.RateLimitedSource;
 import io.touchpoint.ingest.Survey;
 import io.touchpoint.ingest.TagValues;
 import io.touchpoint.pipeline.PipelineCount;
@@ -36,6 +37,8 @@ import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExternalizedCheckpointRetention;
+import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -91,9 +94,20 @@ public final class MonitorJob {
                 Configuration storage = new Configuration();
                 storage.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
                 storage.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, dir);
+                // A job that is cancelled, fails for good or whose process dies keeps its newest checkpoint, so the
+                // next start can restore it instead of starting empty (see StateDirectory and docs/reliability.md).
+                storage.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
+                        ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
                 env.configure(storage);
             }
         }
+        config.getOptional(MonitorOptions.STATE_BACKEND).ifPresent(backend -> {
+            Configuration state = new Configuration();
+            state.set(StateBackendOptions.STATE_BACKEND, backend.name().toLowerCase(java.util.Locale.ROOT));
+            // RocksDB uploads only the files that changed since the last checkpoint: large state, small checkpoints
+            state.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, backend == MonitorOptions.StateBackend.ROCKSDB);
+            env.configure(state);
+        });
         long lateness = config.get(MonitorOptions.ALLOWED_LATENESS).toMillis();
         String interactionTopic = config.get(MonitorOptions.TOPIC_INTERACTIONS);
         String surveyTopic = config.get(MonitorOptions.TOPIC_SURVEYS);
@@ -103,10 +117,11 @@ public final class MonitorJob {
                 config.get(MonitorOptions.LIVE_MAX_LAG),
                 !config.get(MonitorOptions.BOUNDED));
 
-        SingleOutputStreamOperator<Ingested> interactionsIn = ingest(env, interactionSource, watermarks,
-                interactionTopic, "interactions", lateness);
-        SingleOutputStreamOperator<Ingested> surveysIn = ingest(env, surveySource, watermarks,
-                surveyTopic, "surveys", lateness);
+        double rate = config.get(MonitorOptions.MAX_RECORDS_PER_SECOND);
+        SingleOutputStreamOperator<Ingested> interactionsIn = ingest(env, RateLimitedSource.of(interactionSource, rate),
+                watermarks, interactionTopic, "interactions", lateness);
+        SingleOutputStreamOperator<Ingested> surveysIn = ingest(env, RateLimitedSource.of(surveySource, rate),
+                watermarks, surveyTopic, "surveys", lateness);
 
         interactionsIn.getSideOutput(IngestOperator.DEAD_LETTERS)
                 .union(surveysIn.getSideOutput(IngestOperator.DEAD_LETTERS))

@@ -23,10 +23,12 @@ public final class MonitorMain {
 
     static final String USAGE = String.join("\n",
             "usage: touchpoint run [--bounded] [--kafka HOST:PORT] [--influx URL] [--db NAME] [--config FILE]",
-            "                      [--parallelism N]",
+            "                      [--parallelism N] [--fresh] [--state-dir DIR]",
             "",
             "Runs the monitor job: reads cx.interactions and cx.surveys, writes metrics to InfluxDB and rejected",
-            "records to cx.dead-letter. Without --bounded it runs until stopped (live mode).",
+            "records to cx.dead-letter. Without --bounded it runs until stopped (live mode): SIGTERM or Ctrl-C stops",
+            "it with a savepoint, and the next start of the same configuration continues from the newest savepoint",
+            "or retained checkpoint (after a crash).",
             "",
             "  --bounded         read every topic from the earliest offset to the end found at start, then finish",
             "  --kafka H:P       Kafka bootstrap servers (default 127.0.0.1:9092)",
@@ -34,6 +36,8 @@ public final class MonitorMain {
             "  --db NAME         InfluxDB database (default touchpoint)",
             "  --config FILE     properties file with any key of README.md, section Configuration",
             "  --parallelism N   operator parallelism (default 2)",
+            "  --fresh           live: start with empty state on purpose; the earlier state is set aside, not deleted",
+            "  --state-dir DIR   live: where savepoints and retained checkpoints are kept (default .stack/state)",
             "",
             "Secrets come from the environment (TOUCHPOINT_INFLUX_USER, TOUCHPOINT_INFLUX_PASSWORD) or the",
             "properties file (influx.username, influx.password, kafka.client.sasl.*), never from flags.");
@@ -53,7 +57,11 @@ public final class MonitorMain {
             return;
         }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.setParallelism(config.get(MonitorOptions.PARALLELISM));
+        // Unless given, the submitter's parallelism holds (flink run -p, a FlinkDeployment's job.parallelism), so
+        // that a cluster can rescale the job without changing its arguments.
+        if (config.contains(MonitorOptions.PARALLELISM)) {
+            env.setParallelism(config.get(MonitorOptions.PARALLELISM));
+        }
         job(config).execute(env);
     }
 
@@ -92,6 +100,8 @@ public final class MonitorMain {
                 case "--influx" -> flags.put(MonitorOptions.INFLUX_URL.key(), url(value(args, ++i, arg)));
                 case "--db" -> flags.put(MonitorOptions.INFLUX_DATABASE.key(), database(value(args, ++i, arg)));
                 case "--parallelism" -> flags.put(MonitorOptions.PARALLELISM.key(), positive(value(args, ++i, arg), arg));
+                case "--fresh" -> flags.put(MonitorOptions.STATE_FRESH.key(), "true");
+                case "--state-dir" -> flags.put(MonitorOptions.STATE_DIR.key(), value(args, ++i, arg));
                 case "--config" -> {
                     configFile = Path.of(value(args, ++i, arg));
                     if (!Files.isReadable(configFile)) {
@@ -102,6 +112,10 @@ public final class MonitorMain {
             }
         }
         Configuration config = MonitorConfig.load(configFile, flags, env);
+        if (config.get(MonitorOptions.STATE_FRESH) && !flags.containsKey(MonitorOptions.STATE_FRESH.key())) {
+            // in a file it would throw the state away on every start, not once on purpose
+            throw new IllegalArgumentException(MonitorOptions.STATE_FRESH.key() + " is set only by the --fresh flag");
+        }
         validate(config);
         return config;
     }

@@ -88,4 +88,23 @@ class FieldRulesTest {
         assertThat(reason(survey(SurveyType.NPS, 9).setOccurredAt(Instant.parse("2100-01-01T00:00:00Z")).build()))
                 .isEqualTo(DeadLetterReason.FUTURE_TIMESTAMP);
     }
+
+    @Test
+    void olderThanTheMaximumAgeIsTooOld() {
+        long maxAge = 400 * 86_400_000L; // the default ingest.max-age
+        assertThat(reason(interaction().setOccurredAt(Instant.ofEpochMilli(NOW - maxAge)).build())).isNull();
+        assertThat(reason(interaction().setOccurredAt(Instant.ofEpochMilli(NOW - maxAge - 1)).build()))
+                .isEqualTo(DeadLetterReason.TOO_OLD);
+        // an unset clock and a flipped bit
+        assertThat(reason(interaction().setOccurredAt(Instant.EPOCH).build())).isEqualTo(DeadLetterReason.TOO_OLD);
+        FieldRules.Violation v = rules.check(
+                survey(SurveyType.NPS, 9).setOccurredAt(Instant.parse("1913-02-11T04:12:00Z")).build(), NOW);
+        assertThat(v.reason()).isEqualTo(DeadLetterReason.TOO_OLD);
+        assertThat(v.detail()).isEqualTo(
+                "occurred_at 1913-02-11T04:12:00Z is more than 400 days before the wall clock 2026-11-02T12:00:00Z");
+        // a shorter horizon from the configuration
+        FieldRules week = new FieldRules(300_000, 7 * 86_400_000L);
+        assertThat(week.check(interaction().setOccurredAt(Instant.ofEpochMilli(NOW - 8 * 86_400_000L)).build(), NOW)
+                .reason()).isEqualTo(DeadLetterReason.TOO_OLD);
+    }
 }

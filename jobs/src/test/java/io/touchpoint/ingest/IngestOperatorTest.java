@@ -64,4 +64,62 @@ class IngestOperatorTest {
             assertThat(c.duplicates).isZero();
         }
     }
+
+    private static Ingested survey(int partition, long at) {
+        Ingested in = survey(at);
+        in.partition = partition;
+        return in;
+    }
+
+    @Test
+    void recordsAheadOfTheBulkPassAsValidAndTheHorizonFollowsTheBulk() throws Exception {
+        long tenHours = 10 * 3_600_000L;
+        try (OneInputStreamOperatorTestHarness<Ingested, Ingested> harness =
+                new OneInputStreamOperatorTestHarness<>(new IngestOperator("cx.surveys", 3_600_000L, 10_000L))) {
+            harness.open();
+            // partition 0: three records ten hours ahead, then one a minute from 12:00 to 12:29
+            for (int i = 0; i < 3; i++) {
+                harness.processElement(survey(0, t("12:00:00") + tenHours), t("12:00:00") + tenHours);
+            }
+            for (int i = 0; i < 30; i++) {
+                harness.processElement(survey(0, t("12:00:00") + i * 60_000L), t("12:00:00") + i * 60_000L);
+            }
+            // the watermark the generator derives from that: 12:29:00 - 10 s - 1 ms; nothing is late
+            harness.processWatermark(t("12:28:49.999"));
+            // partition 1: five records, too few for a bulk; the latest one counts at the end
+            for (int i = 0; i < 5; i++) {
+                harness.processElement(survey(1, t("12:20:00") + i * 30_000L), t("12:20:00") + i * 30_000L);
+            }
+            List<Long> horizonBeforeTheEnd = horizon(harness);
+            harness.processWatermark(Long.MAX_VALUE);
+
+            assertThat(harness.extractOutputValues()).hasSize(38);
+            assertThat(harness.getSideOutput(IngestOperator.DEAD_LETTERS)).isNullOrEmpty();
+            // partition 0 has a bulk with its 16th record (the 13th ordinary one, at 12:12: from 12:00, the oldest
+            // of 16, one a minute on) and then moves every minute; the records ten hours ahead are never announced
+            assertThat(horizonBeforeTheEnd).first().isEqualTo(t("12:12:00"));
+            assertThat(horizonBeforeTheEnd).hasSize(18).last().isEqualTo(t("12:29:00"));
+            // at the end partition 1 adds nothing new: its latest, 12:22:00, is before 12:29
+            assertThat(horizon(harness)).isEqualTo(horizonBeforeTheEnd);
+        }
+    }
+
+    private static List<Long> horizon(OneInputStreamOperatorTestHarness<Ingested, Ingested> harness) {
+        var out = harness.getSideOutput(IngestOperator.HORIZON);
+        return out == null ? List.of() : out.stream().map(StreamRecord::getValue).toList();
+    }
+
+    @Test
+    void aPartitionWithoutABulkAnnouncesItsLatestEventAtTheEnd() throws Exception {
+        try (OneInputStreamOperatorTestHarness<Ingested, Ingested> harness =
+                new OneInputStreamOperatorTestHarness<>(new IngestOperator("cx.surveys", 3_600_000L, 10_000L))) {
+            harness.open();
+            harness.processElement(survey(2, t("12:00:00")), t("12:00:00"));
+            harness.processElement(survey(2, t("12:07:30")), t("12:07:30"));
+            harness.processElement(survey(2, t("12:03:00")), t("12:03:00"));
+            assertThat(horizon(harness)).isEmpty();
+            harness.processWatermark(Long.MAX_VALUE);
+            assertThat(horizon(harness)).containsExactly(t("12:07:30"));
+        }
+    }
 }

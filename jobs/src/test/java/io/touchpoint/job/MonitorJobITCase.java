@@ -138,11 +138,15 @@ class MonitorJobITCase {
         unknown[4] ^= 0x7f;
         records.add(reject(unknown));
         records.add(olderVersionCsat("r17", "00:35", 5));
-        // moves the watermark to 29:50; r13 below is then late but well inside the allowed hour
+        // a lone record half an hour ahead does not move the watermark (docs/design.md, "Bad clocks"): it waits
         records.add(codec.encode(survey("r12", "30:00", Channel.SMS, null, SurveyType.NPS, 8)));
         records.add(codec.encode(survey("r13", "00:40", Channel.CHAT, "billing", SurveyType.NPS, 0)));
-        // moves the watermark to 1:59:50; r15's minute closed at 1:00, more than an hour before: TOO_LATE
+        // 16 records from 2:00:00 to 2:00:15 are a quorum: the watermark moves to 2:00:15 - 10 s; r15's minute closed
+        // at 1:00, more than an hour before: TOO_LATE
         records.add(codec.encode(survey("r14", "120:00", Channel.SMS, null, SurveyType.NPS, 8)));
+        for (int i = 1; i < 16; i++) {
+            records.add(codec.encode(survey("r14-" + i, "120:" + i, Channel.SMS, null, SurveyType.NPS, 8)));
+        }
         records.add(reject(codec.encode(survey("r15", "00:50", Channel.CHAT, "billing", SurveyType.NPS, 0))));
         SurveyResponse future = survey("r16", "00:00", Channel.CHAT, "billing", SurveyType.NPS, 9);
         future.setOccurredAt(Instant.now().plus(Duration.ofHours(1)));
@@ -325,7 +329,7 @@ class MonitorJobITCase {
         try (InfluxRows rows = influxRows()) {
             Map<String, Object> surveys = rows.one("SELECT sum(records_in) AS r, sum(dead_letter) AS dl, "
                     + "sum(duplicates) AS dup, sum(too_late) AS tl FROM pipeline WHERE source = '" + SURVEYS + "'");
-            assertThat(d(surveys, "r")).isEqualTo(20);
+            assertThat(d(surveys, "r")).isEqualTo(35);
             assertThat(d(surveys, "dl")).isEqualTo(5);
             assertThat(d(surveys, "dup")).isEqualTo(1);
             assertThat(d(surveys, "tl")).isEqualTo(1);

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.touchpoint.avro.Channel;
+import io.touchpoint.avro.DeadLetter;
+import io.touchpoint.avro.DeadLetterReason;
 import io.touchpoint.avro.InteractionEvent;
 import io.touchpoint.avro.InteractionType;
 import io.touchpoint.avro.SurveyResponse;
@@ -136,6 +138,39 @@ class SingleObjectCodecTest {
         assertThat(SingleObjectCodec.versionFiles()).containsExactlyInAnyOrder(files);
         assertThat(SingleObjectCodec.surveys().writerSchemas()).hasSize(2);
         assertThat(interactions.writerSchemas()).hasSize(2);
+    }
+
+    @Test
+    void deadLettersOfTheFirstVersionStillDecodeAndAnUnknownReasonReadsAsOther() throws Exception {
+        SingleObjectCodec<DeadLetter> letters = SingleObjectCodec.deadLetters();
+        Schema v1 = letters.writerSchemas().get(1);
+        assertThat(v1.getField("reason").schema().getEnumSymbols()).doesNotContain("TOO_OLD");
+        GenericRecord old = deadLetter(v1, "TOO_LATE");
+        byte[] bytes = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v1).encode(old).array();
+        assertThat(letters.decode(bytes).getReason()).isEqualTo(DeadLetterReason.TOO_LATE);
+
+        // a newer writer with a reason this version does not know
+        Schema newer = new Schema.Parser().parse(DeadLetter.getClassSchema().toString()
+                .replace("\"TOO_OLD\",", "\"TOO_OLD\",\"NOT_YET_INVENTED\","));
+        org.apache.avro.message.BinaryMessageDecoder<DeadLetter> decoder =
+                new org.apache.avro.message.BinaryMessageDecoder<>(
+                        org.apache.avro.specific.SpecificData.getForClass(DeadLetter.class), DeadLetter.getClassSchema());
+        decoder.addSchema(newer);
+        byte[] future = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), newer)
+                .encode(deadLetter(newer, "NOT_YET_INVENTED")).array();
+        assertThat(decoder.decode(future).getReason()).isEqualTo(DeadLetterReason.OTHER);
+    }
+
+    private static GenericRecord deadLetter(Schema schema, String reason) {
+        GenericRecord r = new GenericData.Record(schema);
+        r.put("source_topic", "cx.surveys");
+        r.put("partition", 0);
+        r.put("offset", 7L);
+        r.put("received_at", AT.toEpochMilli());
+        r.put("reason", new GenericData.EnumSymbol(schema.getField("reason").schema(), reason));
+        r.put("detail", "");
+        r.put("payload", ByteBuffer.wrap(new byte[] {1}));
+        return r;
     }
 
     private static InteractionEvent interaction() {

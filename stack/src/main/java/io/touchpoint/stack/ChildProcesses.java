@@ -12,9 +12,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /** Starting and stopping the server processes of the stack; only ever by the PID we started. */
-final class ChildProcesses {
+public final class ChildProcesses {
 
-    static final Duration STOP_TIMEOUT = Duration.ofSeconds(20);
+    public static final Duration STOP_TIMEOUT = Duration.ofSeconds(20);
 
     private ChildProcesses() {}
 
@@ -23,7 +23,7 @@ final class ChildProcesses {
      * gets a session of its own ({@code setsid}, which execs in place, so the PID stays that of the server) and so
      * survives Ctrl-C and the closing of the terminal that ran {@code stack up}.
      */
-    static Process start(List<String> command, Path log, boolean newSession) throws IOException {
+    public static Process start(List<String> command, Path log, boolean newSession) throws IOException {
         List<String> full = new ArrayList<>();
         if (newSession && Files.isExecutable(Path.of("/usr/bin/setsid"))) {
             full.add("/usr/bin/setsid");
@@ -38,7 +38,7 @@ final class ChildProcesses {
     }
 
     /** SIGTERM, up to {@code timeout} to exit, then SIGKILL; returns once the process is gone. */
-    static void stop(ProcessHandle process, Duration timeout) {
+    public static void stop(ProcessHandle process, Duration timeout) {
         if (!process.isAlive()) {
             return;
         }
@@ -55,7 +55,7 @@ final class ChildProcesses {
     }
 
     /** The last {@code lines} lines of a log file, joined with " | " to fit a one-line error. */
-    static String tail(Path log, int lines) {
+    public static String tail(Path log, int lines) {
         try {
             List<String> all = Files.readAllLines(log);
             return String.join(" | ", all.subList(Math.max(0, all.size() - lines), all.size()));
@@ -64,7 +64,7 @@ final class ChildProcesses {
         }
     }
 
-    static void sleep(long millis) {
+    public static void sleep(long millis) {
         try {
             Thread.sleep(millis);
         } catch (InterruptedException e) {

@@ -144,7 +144,8 @@ public final class Preflight {
             for (RecordDecoder.Kind kind : RecordDecoder.Kind.values()) {
                 String topic = config.get(kind == RecordDecoder.Kind.INTERACTIONS
                         ? MonitorOptions.TOPIC_INTERACTIONS : MonitorOptions.TOPIC_SURVEYS);
-                RecordDecoder decoder = new RecordDecoder(kind, config.get(MonitorOptions.FUTURE_TOLERANCE).toMillis());
+                RecordDecoder decoder = new RecordDecoder(kind, config.get(MonitorOptions.FUTURE_TOLERANCE).toMillis(),
+                        config.get(MonitorOptions.MAX_AGE).toMillis());
                 List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(5));
                 List<TopicPartition> partitions = infos == null ? List.of()
                         : infos.stream().map(p -> new TopicPartition(topic, p.partition())).toList();

@@ -30,6 +30,13 @@ public final class RunMetrics {
 
     private RunMetrics() {}
 
+    /** A mini-cluster configuration that loads this reporter, for the status and progress lines. */
+    static org.apache.flink.configuration.Configuration reporting() {
+        org.apache.flink.configuration.Configuration config = new org.apache.flink.configuration.Configuration();
+        config.setString(REPORTER_KEY, Factory.class.getName());
+        return config;
+    }
+
     /** The values now: sums over the parallel instances; watermark lag the largest. */
     static RunStatus.Sample sample(long nowMillis) {
         long lag = -1;

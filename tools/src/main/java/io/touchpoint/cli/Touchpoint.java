@@ -1,6 +1,7 @@
 package io.touchpoint.cli;
 
 import io.touchpoint.alerts.AlertsCommand;
+import io.touchpoint.cluster.ClusterCommand;
 import io.touchpoint.gateway.GatewayCommand;
 import io.touchpoint.replay.ReplayCommand;
 import io.touchpoint.simulate.SimulateCommand;
@@ -56,7 +57,10 @@ public final class Touchpoint implements Callable<Integer> {
         cl.addSubcommand("stack", unconverted(StackCommand::run, out, err,
                 "up|down|status: a local Kafka (KRaft) and influxd on loopback, data under .stack/"));
         cl.addSubcommand("run", unconverted(RunCommand::run, out, err,
-                "run the monitor job in a local Flink mini-cluster (live, or --bounded)"));
+                "run the monitor job in a local Flink mini-cluster (live, or --bounded), or submit it to a Flink "
+                        + "cluster with --cluster URL"));
+        cl.addSubcommand("cluster", unconverted(ClusterCommand::run, out, err,
+                "up|down|status|busy: a Flink session cluster (JobManager, TaskManagers) on loopback"));
         cl.addSubcommand("simulate", unconverted(SimulateCommand::run, out, err,
                 "publish realistic synthetic contact-centre traffic to Kafka"));
         cl.addSubcommand("replay", new ReplayCommand(Cli.terminal(err)));

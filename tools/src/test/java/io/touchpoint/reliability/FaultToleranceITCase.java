@@ -16,16 +16,15 @@ import io.touchpoint.simulate.Simulator;
 import io.touchpoint.stack.LocalInflux;
 import io.touchpoint.stack.LocalKafka;
 import io.touchpoint.testing.InfluxRows;
+import io.touchpoint.testing.SeriesSnapshot;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -57,9 +56,6 @@ class FaultToleranceITCase {
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension(
             new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
-
-    private static final List<String> MEASUREMENTS = List.of("nps", "nps_touchpoint", "csat", "ces", "interactions",
-            "first_response", "backlog", "churn_risk");
 
     @TempDir
     static Path dir;
@@ -147,54 +143,16 @@ class FaultToleranceITCase {
         return env.executeAsync("fault run " + config.get(MonitorOptions.INFLUX_DATABASE));
     }
 
-    /** Every point of every compared measurement, as sorted lines. */
     private static Map<String, List<String>> contents(String database) {
-        Map<String, List<String>> all = new TreeMap<>();
-        try (InfluxRows rows = new InfluxRows(influx.url(), database)) {
-            for (String m : MEASUREMENTS) {
-                List<String> lines = new ArrayList<>();
-                for (Map<String, Object> row : rows.query("SELECT * FROM " + m)) {
-                    lines.add(new TreeMap<>(row).toString());
-                }
-                lines.sort(null);
-                all.put(m, lines);
-            }
-        }
-        return all;
+        return SeriesSnapshot.of(influx.url(), database, SeriesSnapshot.EVENT_TIME_MEASUREMENTS);
     }
 
-    /** Equal to the failure-free run, point for point; on a difference, says which points are missing or extra. */
     private static void assertSameAsReference(String database) {
-        Map<String, List<String>> actual = contents(database);
-        StringBuilder diff = new StringBuilder();
-        for (String m : MEASUREMENTS) {
-            List<String> missing = new ArrayList<>(reference.get(m));
-            missing.removeAll(actual.get(m));
-            List<String> extra = new ArrayList<>(actual.get(m));
-            extra.removeAll(reference.get(m));
-            if (!missing.isEmpty() || !extra.isEmpty()) {
-                diff.append("\n").append(m).append(": ").append(missing.size()).append(" missing, e.g. ")
-                        .append(missing.stream().limit(3).toList()).append("; ").append(extra.size())
-                        .append(" not in the reference, e.g. ").append(extra.stream().limit(3).toList());
-            }
-        }
-        assertThat(diff.toString()).as(database + " differs from the failure-free run").isEmpty();
-        assertThat(actual).isEqualTo(reference);
+        SeriesSnapshot.assertSame(reference, contents(database), database + " differs from the failure-free run");
     }
 
     private static void awaitPoints(String database) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 60_000;
-        while (System.currentTimeMillis() < deadline) {
-            try (InfluxRows rows = new InfluxRows(influx.url(), database)) {
-                if (!rows.query("SELECT count(events) FROM interactions").isEmpty()) {
-                    return;
-                }
-            } catch (RuntimeException notYet) {
-                // database not created yet
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("no points arrived in " + database);
+        SeriesSnapshot.awaitPoints(influx.url(), database);
     }
 
     @Test
