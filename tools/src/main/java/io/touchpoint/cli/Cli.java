@@ -50,9 +50,9 @@ public final class Cli {
         return cl.execute(args);
     }
 
-    /** Whether {@code err} is this process's standard error and that is a terminal (progress lines rewrite then). */
-    public static boolean terminal(PrintStream err) {
-        return err == System.err && System.console() != null;
+    /** Whether {@code stream} is this process's standard output or error on a terminal (progress lines rewrite then). */
+    public static boolean terminal(PrintStream stream) {
+        return (stream == System.err || stream == System.out) && System.console() != null;
     }
 
     /** "touchpoint alerts test": the command's full name as a user types it. */

@@ -66,7 +66,8 @@ public final class RunCommand {
         }
         try (KafkaWatch watch = kafkaWatch(config);
                 RunStatus progress = new RunStatus(new PrintWriter(out, true)).startProgress(
-                        ProgressLine.progress(new PrintWriter(err, true), Cli.terminal(err)),
+                        // on stdout with run's other lines; stderr is for what went wrong
+                        ProgressLine.progress(new PrintWriter(out, true), Cli.terminal(out)),
                         RunStatus.recordsToRead(config.get(MonitorOptions.KAFKA_BOOTSTRAP),
                                 MonitorConfig.kafkaClientProperties(config),
                                 List.of(config.get(MonitorOptions.TOPIC_INTERACTIONS),

@@ -25,7 +25,7 @@ class TouchpointTest {
     void helpListsEveryCommandAndTheExitCodes() {
         Result r = run("--help");
         assertThat(r.code()).isZero();
-        for (String command : new String[] {"demo", "stack", "run", "simulate", "replay", "gateway", "alerts", "bench",
+        for (String command : new String[] {"demo", "stack", "run", "cluster", "simulate", "replay", "gateway", "alerts", "bench",
             "completion"}) {
             assertThat(r.out()).containsPattern("(?m)^  " + command + " +\\S");
         }
@@ -106,7 +106,7 @@ class TouchpointTest {
                 + "chat-agents-offline, cancellations-wave, sms-gateway-down, broken-survey-form, or a scenario file");
         String script = run("completion").out();
         assertThat(script).contains("complete -F _complete_touchpoint", "bin/touchpoint");
-        assertThat(script).contains("local commands=\"demo stack run simulate replay gateway alerts bench completion\"",
+        assertThat(script).contains("local commands=\"demo stack run cluster simulate replay gateway alerts bench completion\"",
                 "--scenario", "--input");
     }
 }
