@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -33,11 +32,7 @@ public final class KafkaWatch implements AutoCloseable {
 
     /** Starts asking every {@code period} on a daemon thread. */
     public KafkaWatch start(Duration period) {
-        timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "kafka-watch");
-            t.setDaemon(true);
-            return t;
-        });
+        timer = RunStatus.daemonTimer("kafka-watch");
         timer.scheduleWithFixedDelay(this::check, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
         return this;
     }

@@ -45,11 +45,7 @@ public final class RunStatus implements AutoCloseable {
     /** Starts sampling every second on a daemon thread; a line every 30 s. */
     public RunStatus start() {
         last = RunMetrics.sample(System.currentTimeMillis());
-        timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "run-status");
-            t.setDaemon(true);
-            return t;
-        });
+        timer = daemonTimer("run-status");
         timer.scheduleAtFixedRate(this::tick, 1, 1, TimeUnit.SECONDS);
         return this;
     }
@@ -86,11 +82,7 @@ public final class RunStatus implements AutoCloseable {
     public RunStatus startProgress(ProgressLine line, long total) {
         progress = line;
         long started = System.currentTimeMillis();
-        timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "run-progress");
-            t.setDaemon(true);
-            return t;
-        });
+        timer = daemonTimer("run-progress");
         String totalText = String.format(Locale.ROOT, "%,d records", total);
         timer.scheduleAtFixedRate(() -> line.update(() -> {
             Sample s = RunMetrics.sample(System.currentTimeMillis());
@@ -126,6 +118,15 @@ public final class RunStatus implements AutoCloseable {
             }
             return total;
         }
+    }
+
+    /** A timer thread that never keeps the JVM alive after the run. */
+    static ScheduledExecutorService daemonTimer(String name) {
+        return Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     @Override

@@ -25,8 +25,8 @@ class TouchpointTest {
     void helpListsEveryCommandAndTheExitCodes() {
         Result r = run("--help");
         assertThat(r.code()).isZero();
-        for (String command : new String[] {"demo", "stack", "run", "cluster", "simulate", "replay", "gateway", "alerts", "bench",
-            "completion"}) {
+        for (String command : new String[] {"demo", "stack", "run", "cluster", "simulate", "replay", "gateway",
+            "alerts", "bench", "completion"}) {
             assertThat(r.out()).containsPattern("(?m)^  " + command + " +\\S");
         }
         assertThat(r.out()).contains("Exit codes:", "  2  bad arguments");
