@@ -46,12 +46,12 @@ public final class MonitorOptions {
             .durationType().defaultValue(Duration.ofSeconds(10));
 
     public static final ConfigOption<Duration> IDLENESS = ConfigOptions.key("watermark.idleness")
-            .durationType().defaultValue(Duration.ofSeconds(30))
+            .durationType().defaultValue(Duration.ofSeconds(2))
             .withDescription("A source split with no records for this long is quiet: in live mode its watermark "
                     + "follows the wall clock.");
 
     public static final ConfigOption<Duration> LIVE_MAX_LAG = ConfigOptions.key("watermark.live-max-lag")
-            .durationType().defaultValue(Duration.ofSeconds(30))
+            .durationType().defaultValue(Duration.ofSeconds(10))
             .withDescription("Live mode: how far a quiet source's watermark may trail the wall clock.");
 
     public static final ConfigOption<Duration> ALLOWED_LATENESS = ConfigOptions.key("lateness.allowed")

@@ -36,6 +36,16 @@ public class FrtWindowFunction extends MinutePaneFunction<String, ReplySample, R
     }
 
     @Override
+    protected void subtract(ReplySamples from, ReplySamples other) {
+        from.subtract(other);
+    }
+
+    @Override
+    protected boolean isEmpty(ReplySamples pane) {
+        return pane.count == 0;
+    }
+
+    @Override
     protected void emit(String channel, String window, long end, ReplySamples pane, Collector<MetricPoint> out) {
         out.collect(point(channel, window, end, pane));
     }

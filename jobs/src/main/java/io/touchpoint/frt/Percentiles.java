@@ -42,6 +42,14 @@ public final class Percentiles {
         return new Percentiles(sorted);
     }
 
+    /** The statistics of the first {@code count} values, which are in ascending order (not copied). */
+    public static Percentiles ofSorted(double[] sorted, int count) {
+        if (count <= 0 || count > sorted.length) {
+            throw new IllegalArgumentException("need 1 to " + sorted.length + " samples, got " + count);
+        }
+        return new Percentiles(sorted.length == count ? sorted : Arrays.copyOf(sorted, count));
+    }
+
     /**
      * The nearest-rank {@code percent}-th percentile of ascending, non-empty {@code sorted}.
      *

@@ -4,8 +4,7 @@ import io.touchpoint.avro.Channel;
 import io.touchpoint.ingest.Interaction;
 import io.touchpoint.ingest.TagValues;
 import java.io.Serializable;
-import java.util.HashSet;
-import java.util.Set;
+import java.util.Arrays;
 
 /**
  * The reply clock of one conversation (SPEC §4.3), fed that conversation's events in event-time order.
@@ -37,7 +36,8 @@ import java.util.Set;
  */
 public class ReplyClock implements Serializable {
 
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
+    private static final long[] NONE_SEEN = new long[0];
 
     /** Where the current cycle stands. */
     public enum Phase {
@@ -52,8 +52,12 @@ public class ReplyClock implements Serializable {
     }
 
     public Phase phase = Phase.NEW;
-    /** Event ids of this conversation seen so far. */
-    public Set<String> seenEventIds = new HashSet<>();
+    /**
+     * 64-bit hashes of the event ids of this conversation seen so far, in the order seen. A hash instead of the id
+     * keeps an open conversation small (8 bytes per event instead of a string and a hash-set node, about 150); two
+     * ids of one conversation sharing a 64-bit hash is as unlikely as a hardware error.
+     */
+    public long[] seenEventIds = NONE_SEEN;
     /** When the conversation is forgotten: latest event time + lifetime; {@link Long#MAX_VALUE} before any event. */
     public long expiresAt = Long.MAX_VALUE;
 
@@ -80,10 +84,14 @@ public class ReplyClock implements Serializable {
         long t = e.occurredAt;
         advance(t, step);
         step.markForgotten(false);
-        if (!seenEventIds.add(e.eventId)) {
+        long id = idHash(e.eventId);
+        if (seen(id)) {
             step.markDuplicate();
             return step;
         }
+        // exactly sized: a conversation has a handful of events, and spare capacity would be most of its state
+        seenEventIds = Arrays.copyOf(seenEventIds, seenEventIds.length + 1);
+        seenEventIds[seenEventIds.length - 1] = id;
         long expiry = t + settings.lifetimeMillis();
         expiresAt = expiresAt == Long.MAX_VALUE ? expiry : Math.max(expiresAt, expiry);
 
@@ -147,7 +155,40 @@ public class ReplyClock implements Serializable {
      * forward or drop them as they arrive.
      */
     public boolean isDuplicate(String eventId, long at) {
-        return at < expiresAt && seenEventIds.contains(eventId);
+        return at < expiresAt && seen(idHash(eventId));
+    }
+
+    /** Whether an event with this id was seen in the conversation's current life. */
+    public boolean seen(String eventId) {
+        return seen(idHash(eventId));
+    }
+
+    /** The number of distinct event ids seen in the conversation's current life. */
+    public int seenCount() {
+        return seenEventIds.length;
+    }
+
+    private boolean seen(long id) {
+        for (long s : seenEventIds) {
+            if (s == id) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A 64-bit hash of an id: polynomial over its chars, then MurmurHash3's finaliser to spread the bits. */
+    static long idHash(String id) {
+        long h = 1_125_899_906_842_597L;
+        for (int i = 0; i < id.length(); i++) {
+            h = 31 * h + id.charAt(i);
+        }
+        h ^= h >>> 33;
+        h *= 0xff51afd7ed558ccdL;
+        h ^= h >>> 33;
+        h *= 0xc4ceb9fe1a85ec53L;
+        h ^= h >>> 33;
+        return h;
     }
 
     /** A clock is running: a customer waits for a first reply (counted by the backlog gauge). */
@@ -180,9 +221,13 @@ public class ReplyClock implements Serializable {
         phase = Phase.WAITING;
         start = e.occurredAt;
         channel = e.channel;
-        touchpoint = e.touchpoint;
+        // interned: a centre has few touchpoints and many open conversations
+        touchpoint = e.touchpoint == null ? null : e.touchpoint.intern();
         customerId = e.customerId;
-        conversationId = e.conversationId;
+        // keep the first object: it is the one the state backend holds as the key, so the clock adds no copy
+        if (!e.conversationId.equals(conversationId)) {
+            conversationId = e.conversationId;
+        }
         slaDeadline = settings.slaDeadline(e.channel, e.occurredAt);
         slaPassed = false;
         step.markStarted();
@@ -211,7 +256,7 @@ public class ReplyClock implements Serializable {
 
     private void forget() {
         phase = Phase.NEW;
-        seenEventIds = new HashSet<>();
+        seenEventIds = NONE_SEEN;
         expiresAt = Long.MAX_VALUE;
         start = 0;
         channel = null;
@@ -225,6 +270,6 @@ public class ReplyClock implements Serializable {
     @Override
     public String toString() {
         return "ReplyClock{" + phase + " start=" + start + ' ' + channel + '/' + touchpoint + " deadline=" + slaDeadline
-                + " passed=" + slaPassed + " expiresAt=" + expiresAt + " seen=" + seenEventIds.size() + '}';
+                + " passed=" + slaPassed + " expiresAt=" + expiresAt + " seen=" + seenEventIds.length + '}';
     }
 }

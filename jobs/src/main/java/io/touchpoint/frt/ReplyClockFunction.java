@@ -30,7 +30,10 @@ import org.apache.flink.util.OutputTag;
  *
  * <p>State per conversation: the clock (which holds the event ids seen) and the events waiting for the watermark.
  * The clock is dropped when the conversation has had no event for its lifetime (7 days of event time); waiting
- * events leave as their timers fire.
+ * events leave as their time comes. Timers: exactly one per conversation that needs one, at the earliest of its
+ * waiting events and its clock's next wake-up; it is replaced, not added to, when that instant moves (one timer per
+ * event and per expiry extension made the timer queue the job's hottest code), so it is derived from the state and
+ * needs no state of its own.
  */
 public class ReplyClockFunction extends KeyedProcessFunction<String, Interaction, Interaction> {
 
@@ -65,10 +68,12 @@ public class ReplyClockFunction extends KeyedProcessFunction<String, Interaction
             ctx.output(DUPLICATES, PipelineCount.duplicate(source));
             return;
         }
+        long timerBefore = nextTimer(c);
         if (event.occurredAt <= ctx.timerService().currentWatermark()) {
             out.collect(event);
             apply(c, event, ctx);
-            store(c, ctx);
+            store(c);
+            replaceTimer(timerBefore, nextTimer(c), ctx);
             return;
         }
         // a copy: with object reuse the input object is overwritten by the next record
@@ -80,7 +85,7 @@ public class ReplyClockFunction extends KeyedProcessFunction<String, Interaction
         }
         atSameTime.add(held);
         waiting.put(held.occurredAt, atSameTime);
-        ctx.timerService().registerEventTimeTimer(held.occurredAt);
+        replaceTimer(timerBefore, Math.min(timerBefore, held.occurredAt), ctx);
     }
 
     @Override
@@ -99,7 +104,12 @@ public class ReplyClockFunction extends KeyedProcessFunction<String, Interaction
         if (ctx.timerService().currentWatermark() != Long.MAX_VALUE) {
             emit(step, c, ctx);
         }
-        store(c, ctx);
+        store(c);
+        // the timer that fired is gone; the next one is later (this instant's events and wake-up are done)
+        long next = nextTimer(c);
+        if (next != Long.MAX_VALUE) {
+            ctx.timerService().registerEventTimeTimer(next);
+        }
     }
 
     private ReplyClock current() throws Exception {
@@ -107,15 +117,32 @@ public class ReplyClockFunction extends KeyedProcessFunction<String, Interaction
         return c == null ? new ReplyClock() : c;
     }
 
-    private void store(ReplyClock c, Context ctx) throws Exception {
+    private void store(ReplyClock c) throws Exception {
         if (c.empty()) {
             clock.clear();
+        } else {
+            clock.update(c);
+        }
+    }
+
+    /** The conversation's one timer: its earliest waiting event or its clock's next wake-up, if any. */
+    private long nextTimer(ReplyClock c) throws Exception {
+        long next = c.nextWakeUp();
+        for (Long at : waiting.keys()) {
+            next = Math.min(next, at);
+        }
+        return next;
+    }
+
+    private static void replaceTimer(long before, long after, Context ctx) {
+        if (before == after) {
             return;
         }
-        clock.update(c);
-        long wakeUp = c.nextWakeUp();
-        if (wakeUp != Long.MAX_VALUE) {
-            ctx.timerService().registerEventTimeTimer(wakeUp);
+        if (before != Long.MAX_VALUE) {
+            ctx.timerService().deleteEventTimeTimer(before);
+        }
+        if (after != Long.MAX_VALUE) {
+            ctx.timerService().registerEventTimeTimer(after);
         }
     }
 

@@ -12,6 +12,13 @@ public class PipelineCount {
     public long watermark = Long.MIN_VALUE;
     /** Which parallel instance of the reporting operator sent this; the source's watermark is their minimum. */
     public int reporter;
+    /**
+     * Kept by the health function across reports: how long after its end the last minute's windows were written
+     * (processing time when the watermark passed the minute's end, minus that end), {@link Long#MIN_VALUE} before
+     * the first; and the event-time timer that measures the next minute.
+     */
+    public long windowDelayMillis = Long.MIN_VALUE;
+    public long windowTimer = Long.MIN_VALUE;
 
     public PipelineCount() {}
 

@@ -9,16 +9,21 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.TimeDomain;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
  * {@code pipeline} (SPEC §4.7): per source topic, one point at every minute of processing time with the records
- * read, dead letters, duplicates and too-late events reported during that minute, and the watermark lag.
+ * read, dead letters, duplicates and too-late events reported during that minute, the watermark lag, and
+ * {@code window_delay_s}: how long after its end the latest minute was closed, i.e. its 1-minute windows emitted
+ * (they fire when the watermark passes the minute's end, which this function sees at the same time as the window
+ * functions; the sink writes them within {@code influx.flush-interval}). That is the freshness of the board.
  *
- * <p>State per source: the counts since the last point and the latest watermark reported. A processing-time timer
- * writes a point every minute for as long as the job runs (zeros included, so a stalled input shows); an
- * event-time timer at the end of time writes the last partial minute when a bounded run finishes.
+ * <p>State per source: the counts since the last point, the latest watermark reported and the last window delay. A
+ * processing-time timer writes a point every minute for as long as the job runs (zeros included, so a stalled input
+ * shows); an event-time timer at the end of time writes the last partial minute when a bounded run finishes, and
+ * one event-time timer at the end of the next minute to close measures the window delay.
  */
 public class PipelineHealthFunction extends KeyedProcessFunction<String, PipelineCount, MetricPoint> {
 
@@ -44,6 +49,11 @@ public class PipelineHealthFunction extends KeyedProcessFunction<String, Pipelin
             ctx.timerService().registerEventTimeTimer(Long.MAX_VALUE);
         }
         current.addAll(report);
+        long watermark = ctx.timerService().currentWatermark();
+        if (current.windowTimer == Long.MIN_VALUE && watermark != Long.MIN_VALUE && watermark != Long.MAX_VALUE) {
+            current.windowTimer = Minutes.firstUnfiredEnd(watermark) - 1;
+            ctx.timerService().registerEventTimeTimer(current.windowTimer);
+        }
         counts.update(current);
         if (report.watermark != Long.MIN_VALUE) {
             watermarks.put(report.reporter, report.watermark);
@@ -54,6 +64,17 @@ public class PipelineHealthFunction extends KeyedProcessFunction<String, Pipelin
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<MetricPoint> out) throws Exception {
         PipelineCount current = counts.value();
         long now = ctx.timerService().currentProcessingTime();
+        if (ctx.timeDomain() == TimeDomain.EVENT_TIME && timestamp == current.windowTimer) {
+            current.windowDelayMillis = now - (timestamp + 1);
+            long watermark = ctx.timerService().currentWatermark();
+            // a watermark that jumped several minutes (a replay) closed them all at once: measure the next open one
+            current.windowTimer = watermark == Long.MAX_VALUE ? Long.MIN_VALUE : Minutes.firstUnfiredEnd(watermark) - 1;
+            if (current.windowTimer != Long.MIN_VALUE) {
+                ctx.timerService().registerEventTimeTimer(current.windowTimer);
+            }
+            counts.update(current);
+            return;
+        }
         current.watermark = Long.MIN_VALUE;
         for (long w : watermarks.values()) {
             current.watermark = current.watermark == Long.MIN_VALUE ? w : Math.min(current.watermark, w);
@@ -68,6 +89,8 @@ public class PipelineHealthFunction extends KeyedProcessFunction<String, Pipelin
         }
         PipelineCount next = new PipelineCount();
         next.source = current.source;
+        next.windowDelayMillis = current.windowDelayMillis;
+        next.windowTimer = current.windowTimer;
         counts.update(next);
     }
 
@@ -80,6 +103,9 @@ public class PipelineHealthFunction extends KeyedProcessFunction<String, Pipelin
                 .count("too_late", c.tooLate);
         if (c.watermark != Long.MIN_VALUE && c.watermark != Long.MAX_VALUE) {
             point.value("watermark_lag_s", (now - c.watermark) / 1000.0);
+        }
+        if (c.windowDelayMillis != Long.MIN_VALUE) {
+            point.value("window_delay_s", c.windowDelayMillis / 1000.0);
         }
         return point.build();
     }

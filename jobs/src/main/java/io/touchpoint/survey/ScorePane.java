@@ -19,6 +19,13 @@ public class ScorePane {
         }
     }
 
+    /** Removes {@code other}'s answers, which this pane holds (a window sliding past a minute). */
+    public void subtractAll(ScorePane other) {
+        for (int i = 0; i < counts.length; i++) {
+            counts[i] -= other.counts[i];
+        }
+    }
+
     public long total() {
         long total = 0;
         for (long c : counts) {

@@ -35,6 +35,16 @@ public class SurveyWindowFunction extends MinutePaneFunction<String, ScoreObserv
     }
 
     @Override
+    protected void subtract(ScorePane from, ScorePane other) {
+        from.subtractAll(other);
+    }
+
+    @Override
+    protected boolean isEmpty(ScorePane pane) {
+        return pane.total() == 0;
+    }
+
+    @Override
     protected void emit(String series, String window, long end, ScorePane pane, Collector<MetricPoint> out) {
         out.collect(point(series, window, end, pane));
     }

@@ -36,6 +36,16 @@ public class InteractionVolumeFunction extends MinutePaneFunction<String, Intera
     }
 
     @Override
+    protected void subtract(VolumePane from, VolumePane other) {
+        throw new UnsupportedOperationException("interactions has no rolling window");
+    }
+
+    @Override
+    protected boolean isEmpty(VolumePane pane) {
+        return pane.events == 0;
+    }
+
+    @Override
     protected void emit(String channel, String window, long end, VolumePane pane, Collector<MetricPoint> out) {
         out.collect(MetricPoint.builder("interactions", end)
                 .tag("channel", channel)

@@ -179,4 +179,26 @@ class ReplyClockFunctionTest {
                 .containsExactly(ClockChange.Kind.STARTED, ClockChange.Kind.REPLIED);
         assertThat(side(ReplyClockFunction.REPLIES)).extracting(r -> r.frtSeconds).containsExactly(30.0);
     }
+
+    @Test
+    void aConversationHoldsOneTimerWhichIsReplacedAsItsEventsAndWakeUpsMove() throws Exception {
+        open(FrtSettings.defaults());
+        send(event("c1", Channel.CHAT, InteractionType.CONVERSATION_OPENED, "2026-11-20T10:00:00Z"));
+        send(event("c1", Channel.CHAT, InteractionType.CUSTOMER_MESSAGE, "2026-11-20T10:00:10Z"));
+        send(event("c1", Channel.CHAT, InteractionType.BOT_MESSAGE, "2026-11-20T10:00:20Z"));
+        assertThat(harness.numEventTimeTimers()).isEqualTo(1); // the earliest waiting event, 10:00:00
+        harness.processWatermark(t("2026-11-20T10:00:30Z"));
+        // all three applied; the running clock's one timer is its SLA passing (chat: 120 s after 10:00:00)
+        assertThat(harness.numEventTimeTimers()).isEqualTo(1);
+        send(event("c1", Channel.CHAT, InteractionType.AGENT_MESSAGE, "2026-11-20T10:01:00Z"));
+        send(event("c2", Channel.CHAT, InteractionType.CONVERSATION_OPENED, "2026-11-20T10:01:00Z"));
+        harness.processWatermark(t("2026-11-20T10:01:30Z"));
+        // c1 answered: only its expiry (a week after its last event) is left, not one timer per event or extension
+        assertThat(harness.numEventTimeTimers()).isEqualTo(2);
+        assertThat(side(ReplyClockFunction.OUTCOMES)).extracting(o -> o.kind)
+                .containsExactly(CycleOutcome.Kind.REPLIED_WITHIN_SLA);
+        harness.processWatermark(t("2026-11-28T00:00:00Z"));
+        assertThat(harness.numEventTimeTimers()).isZero();
+        assertThat(harness.numKeyedStateEntries()).isZero();
+    }
 }

@@ -30,7 +30,7 @@ import org.apache.kafka.common.KafkaException;
 public final class SimulateCommand {
 
     static final String USAGE = String.join("\n",
-            "usage: touchpoint simulate [--scenario NAME|FILE] [--speed X|max] [--duration D] [--seed N]",
+            "usage: touchpoint simulate [--scenario NAME|FILE] [--speed X|max] [--duration D] [--seed N] [--scale X]",
             "                           [--kafka HOST:PORT] [--config FILE] [--output FILE.jsonl[.gz]] [--end INSTANT]",
             "",
             "Realistic contact-centre traffic on every channel: conversations with bots, agents, reopens,",
@@ -43,6 +43,7 @@ public final class SimulateCommand {
             "                    (default 1; delays shrink by X)",
             "  --duration D      e.g. 90m, 3h, 2d (default 3h with --speed max, else 1h)",
             "  --seed N          default 1",
+            "  --scale X         X times the steady volume of every channel (default 1), for big centres",
             "  --output FILE     write JSON Lines (.gz: gzipped) instead of publishing, for replay",
             "  --end INSTANT     with --speed max or --output: the period ends here (default: the current minute)",
             "  --kafka H:P       default 127.0.0.1:9092; topics and client settings (SASL) come from --config");
@@ -54,6 +55,7 @@ public final class SimulateCommand {
         Double speed = 1.0;
         Duration duration = null;
         long seed = 1;
+        double scale = 1;
         String kafka = null;
         Path configFile = null;
         Path output = null;
@@ -70,6 +72,7 @@ public final class SimulateCommand {
                     case "--speed" -> speed = speed(value(args, ++i, "--speed"));
                     case "--duration" -> duration = duration(value(args, ++i, "--duration"));
                     case "--seed" -> seed = seed(value(args, ++i, "--seed"));
+                    case "--scale" -> scale = scale(value(args, ++i, "--scale"));
                     case "--kafka" -> kafka = value(args, ++i, "--kafka");
                     case "--config" -> configFile = Path.of(value(args, ++i, "--config"));
                     case "--output" -> output = Path.of(value(args, ++i, "--output"));
@@ -100,7 +103,7 @@ public final class SimulateCommand {
         } else {
             start = Instant.now();
         }
-        Simulator simulator = new Simulator(scenario, start, duration, seed);
+        Simulator simulator = new Simulator(scenario, start, duration, seed, scale);
         if (output != null) {
             try {
                 long n = JsonLines.write(output, simulator);
@@ -157,7 +160,7 @@ public final class SimulateCommand {
      * Publishes every record; with a speed, each at the wall-clock instant its simulated time maps to, and with
      * that instant as its event time, so the job sees live traffic whose delays are shortened by the speed.
      */
-    static void publish(Simulator simulator, Publisher publisher, double speed, long start)
+    public static void publish(Simulator simulator, Publisher publisher, double speed, long start)
             throws InterruptedException {
         publish(simulator, publisher, speed, start, at -> { });
     }
@@ -252,6 +255,18 @@ public final class SimulateCommand {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("--seed takes a whole number, got '" + value + "'");
         }
+    }
+
+    private static double scale(String value) {
+        try {
+            double scale = Double.parseDouble(value);
+            if (scale > 0 && scale <= 10_000) {
+                return scale;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("--scale takes a number from above 0 to 10000, got '" + value + "'");
     }
 
     private static Instant instant(String value) {

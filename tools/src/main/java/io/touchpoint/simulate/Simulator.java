@@ -40,6 +40,7 @@ public final class Simulator implements Iterator<SpecificRecord> {
     private final SplittableRandom random;
     private final PriorityQueue<Scheduled> queue = new PriorityQueue<>();
     private final int customers;
+    private final double scale;
     private long sequence;
     private long conversations;
     private long events;
@@ -56,6 +57,18 @@ public final class Simulator implements Iterator<SpecificRecord> {
     }
 
     public Simulator(Scenario scenario, Instant start, Duration duration, long seed) {
+        this(scenario, start, duration, seed, 1);
+    }
+
+    /**
+     * @param scale how many times the steady volume of every channel: arrivals (and so every event and survey) and
+     *     the customer base grow by this factor, so the centre is bigger rather than its customers busier
+     */
+    public Simulator(Scenario scenario, Instant start, Duration duration, long seed, double scale) {
+        if (!(scale > 0)) {
+            throw new IllegalArgumentException("scale must be positive, got " + scale);
+        }
+        this.scale = scale;
         this.scenario = scenario;
         this.start = start.toEpochMilli();
         this.duration = duration;
@@ -66,7 +79,7 @@ public final class Simulator implements Iterator<SpecificRecord> {
         this.run = seed + "-" + Long.toString(this.start / 1000, 36);
         this.random = new SplittableRandom(seed);
         // A customer base large enough that most conversations are a customer's first: some come back, few daily.
-        this.customers = (int) Math.max(500, duration.toHours() * 2_000);
+        this.customers = (int) Math.min(Integer.MAX_VALUE, Math.max(500, duration.toHours() * 2_000 * scale));
         for (ChannelProfile profile : ChannelProfile.ALL) {
             scheduleArrival(profile, this.start);
         }
@@ -106,7 +119,7 @@ public final class Simulator implements Iterator<SpecificRecord> {
         long at = after;
         // Thinning: candidate arrivals at the peak rate, kept with probability rate(t) / peak.
         double peakFactor = scenario.incidentChannel() == profile.channel() ? Math.max(1, scenario.arrivalFactor()) : 1;
-        double peakPerMilli = profile.peakPerHour() * peakFactor / 3_600_000.0;
+        double peakPerMilli = profile.peakPerHour() * peakFactor * scale / 3_600_000.0;
         while (true) {
             at += (long) Math.ceil(-Math.log(1 - random.nextDouble()) / peakPerMilli);
             if (at >= end) {

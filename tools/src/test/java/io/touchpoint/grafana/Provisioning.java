@@ -42,7 +42,7 @@ final class Provisioning {
             "churn_risk", Set.of("channel", "new_high_risk", "new_medium_risk", "recovered", "high_risk_customers",
                     "medium_risk_customers"),
             "pipeline", Set.of("source", "records_in", "dead_letter", "duplicates", "too_late", "watermark_lag_s",
-                    "writer", "points_outside_retention"));
+                    "writer", "points_outside_retention", "window_delay_s"));
 
     /** One query found in the provisioning, where it was found, and (for alert rules) its look-back window. */
     record Query(String where, String text, long lookBackSeconds) {

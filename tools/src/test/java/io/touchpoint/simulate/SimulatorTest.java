@@ -283,4 +283,23 @@ class SimulatorTest {
         }
         return ids;
     }
+
+    @Test
+    void scaleMultipliesTheConversationsOfEveryChannel() {
+        Map<Channel, Long> once = new HashMap<>();
+        Map<Channel, Long> twenty = new HashMap<>();
+        new Simulator(Scenario.steady(), START, Duration.ofHours(6), 5).forEachRemaining(r -> opened(r, once));
+        new Simulator(Scenario.steady(), START, Duration.ofHours(6), 5, 20).forEachRemaining(r -> opened(r, twenty));
+        assertThat(twenty.keySet()).isEqualTo(once.keySet()).hasSize(ChannelProfile.ALL.size());
+        for (Channel c : once.keySet()) {
+            // Poisson counts: 20 times the mean, within a generous margin of the sampling noise
+            assertThat((double) twenty.get(c) / once.get(c)).as(c.name()).isBetween(14.0, 27.0);
+        }
+    }
+
+    private static void opened(SpecificRecord r, Map<Channel, Long> counts) {
+        if (r instanceof InteractionEvent e && e.getType() == InteractionType.CONVERSATION_OPENED) {
+            counts.merge(e.getChannel(), 1L, Long::sum);
+        }
+    }
 }
