@@ -9,8 +9,6 @@ import java.util.Locale;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
-import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.util.Collector;
@@ -21,17 +19,24 @@ import org.apache.flink.util.Collector;
  * minute while a clock runs or the minute had a change, plus one all-zero point when the channel empties. Timing
  * (live and bounded): see {@link MinuteGaugeFunction}.
  *
- * <p>State per channel: the running clocks (removed when they stop) and whether the last point had any.
+ * <p>Late changes within the allowed lateness (a clock rebuilt by a late event sends retractions of the changes
+ * that no longer hold, and the corrected ones) undo the minutes from theirs on and write every boundary from there
+ * again, with the same timestamps; so the points depend on the set of events, not on their arrival order.
+ *
+ * <p>State per channel: the running clocks (removed when they stop), plus the changes and written boundaries of the
+ * last allowed lateness (see {@link MinuteGaugeFunction}).
  */
 public class BacklogFunction extends MinuteGaugeFunction<ClockChange> {
 
     private final FrtSettings settings;
     private transient MapState<String, ClockChange> running;
-    private transient ValueState<Boolean> wasRunning;
 
-    /** @param settings for the SLA target written with each point ({@code sla_target_s}, beyond SPEC §4.4) */
-    public BacklogFunction(FrtSettings settings) {
-        super(ClockChange.class);
+    /**
+     * @param settings for the SLA target written with each point ({@code sla_target_s}, beyond SPEC §4.4)
+     * @param allowedLatenessMillis how late a change may come and still rewrite the points from its minute on
+     */
+    public BacklogFunction(FrtSettings settings, long allowedLatenessMillis) {
+        super(ClockChange.class, allowedLatenessMillis);
         this.settings = settings;
     }
 
@@ -40,7 +45,6 @@ public class BacklogFunction extends MinuteGaugeFunction<ClockChange> {
         super.open(context);
         running = getRuntimeContext().getMapState(new MapStateDescriptor<>("running", Types.STRING,
                 TypeInformation.of(ClockChange.class)));
-        wasRunning = getRuntimeContext().getState(new ValueStateDescriptor<>("was-running", Types.BOOLEAN));
     }
 
     @Override
@@ -55,7 +59,9 @@ public class BacklogFunction extends MinuteGaugeFunction<ClockChange> {
 
     @Override
     protected void apply(ClockChange change) throws Exception {
-        if (change.kind == ClockChange.Kind.STARTED) {
+        if (change.retracted) {
+            undo(change); // only past its minute's lateness, which ingest does not let happen
+        } else if (change.kind == ClockChange.Kind.STARTED) {
             running.put(change.conversationId, change);
         } else {
             running.remove(change.conversationId);
@@ -63,15 +69,39 @@ public class BacklogFunction extends MinuteGaugeFunction<ClockChange> {
     }
 
     @Override
+    protected boolean isRetraction(ClockChange change) {
+        return change.retracted;
+    }
+
+    @Override
+    protected void undo(ClockChange change) throws Exception {
+        if (change.kind == ClockChange.Kind.STARTED) {
+            running.remove(change.conversationId);
+        } else {
+            running.put(change.conversationId,
+                    ClockChange.started(change.channel, change.conversationId, change.start, change.slaDeadline));
+        }
+    }
+
+    @Override
     protected boolean close(String channel, long at, List<ClockChange> due, Collector<MetricPoint> out)
             throws Exception {
+        return close(channel, at, due, false, out);
+    }
+
+    @Override
+    protected boolean close(String channel, long at, List<ClockChange> due, boolean writtenBefore,
+            Collector<MetricPoint> out) throws Exception {
         long abandoned = due.stream().filter(c -> c.kind == ClockChange.Kind.ABANDONED).count();
         long expired = due.stream().filter(c -> c.kind == ClockChange.Kind.EXPIRED).count();
+        long started = due.stream().filter(c -> c.kind == ClockChange.Kind.STARTED).count();
         BacklogGauge gauge = new BacklogGauge();
         for (ClockChange clock : running.values()) {
             gauge.running(clock.at, clock.slaDeadline, at);
         }
-        if (gauge.awaiting() > 0 || !due.isEmpty() || Boolean.TRUE.equals(wasRunning.value())) {
+        // clocks running at the previous boundary: each start of the minute added one, each end took one away
+        boolean wasRunning = gauge.awaiting() - started + (due.size() - started) > 0;
+        if (gauge.awaiting() > 0 || !due.isEmpty() || wasRunning || writtenBefore) {
             out.collect(MetricPoint.builder("backlog", at)
                     .tag("channel", channel)
                     .count("awaiting_first_reply", gauge.awaiting())
@@ -82,11 +112,6 @@ public class BacklogFunction extends MinuteGaugeFunction<ClockChange> {
                     .value("sla_target_s", settings.targetSeconds(Channel.valueOf(channel.toUpperCase(Locale.ROOT))))
                     .build());
         }
-        if (gauge.awaiting() > 0) {
-            wasRunning.update(true);
-            return true;
-        }
-        wasRunning.clear();
-        return false;
+        return gauge.awaiting() > 0;
     }
 }

@@ -70,7 +70,20 @@ public class ChurnFunction extends KeyedBroadcastProcessFunction<String, ChurnIn
     @Override
     public void processElement(ChurnInput input, ReadOnlyContext ctx, Collector<LevelChange> out) throws Exception {
         ChurnInput copy = new ChurnInput(input.signal, input.customerId, input.at, input.channel, input.touchpoint);
+        copy.retracted = input.retracted;
         long watermark = ctx.timerService().currentWatermark();
+        if (copy.retracted && copy.at > watermark) {
+            // the input it takes back still waits: it leaves before anything saw it
+            List<ChurnInput> atSameTime = waiting.get(copy.at);
+            if (atSameTime != null && removeSame(atSameTime, copy)) {
+                if (atSameTime.isEmpty()) {
+                    waiting.remove(copy.at);
+                } else {
+                    waiting.put(copy.at, atSameTime);
+                }
+            }
+            return;
+        }
         if (copy.at > watermark) {
             List<ChurnInput> atSameTime = waiting.get(copy.at);
             if (atSameTime == null) {
@@ -102,6 +115,11 @@ public class ChurnFunction extends KeyedBroadcastProcessFunction<String, ChurnIn
             due = List.of();
         }
         long dataUntil = dataUntil(watermark, ctx);
+        if (timestamp > dataUntil) {
+            // at the end of a bounded run: an SLA passing or expiry after the data is not an event of the run (the
+            // reply clocks send them as every timer fires at once; what lies inside the data they send in any order)
+            due = List.of();
+        }
         ChurnState s = current();
         long lastEvent = s.lastEvent;
         ChurnReplay r = replay.value();
@@ -137,6 +155,9 @@ public class ChurnFunction extends KeyedBroadcastProcessFunction<String, ChurnIn
             r = new ChurnReplay(s.copy(), settlePoint(watermark, watermark));
         }
         String customer = ctx.getCurrentKey();
+        if (late.retracted && late.at <= r.since) {
+            return; // settled: older than a retraction within the allowed lateness can be
+        }
         if (late.at <= r.since) {
             // Earlier than an accepted input can be: there is nothing to replay it against, so it is applied now.
             List<LevelChange> changes = timeline.advance(customer, s, List.of(late), watermark, Long.MAX_VALUE);
@@ -146,19 +167,36 @@ public class ChurnFunction extends KeyedBroadcastProcessFunction<String, ChurnIn
             return;
         }
         List<ChurnInput> after = new ArrayList<>(r.inputs);
-        int i = 0;
-        while (i < after.size() && ChurnTimeline.ORDER.compare(after.get(i), late) <= 0) {
-            i++;
+        if (late.retracted) {
+            if (!removeSame(after, late)) {
+                return;
+            }
+        } else {
+            int i = 0;
+            while (i < after.size() && ChurnTimeline.ORDER.compare(after.get(i), late) <= 0) {
+                i++;
+            }
+            after.add(i, late);
         }
-        after.add(i, late);
         List<LevelChange> sent = timeline.advance(customer, r.base.copy(), r.inputs, watermark, Long.MAX_VALUE);
         ChurnState rewritten = r.base.copy();
         List<LevelChange> changes = timeline.advance(customer, rewritten, after, watermark, Long.MAX_VALUE);
         r.inputs = after;
-        send(customer, changes, sent, before, rewritten, after.get(after.size() - 1), ctx, out);
+        send(customer, changes, sent, before, rewritten, after.isEmpty() ? late : after.get(after.size() - 1), ctx,
+                out);
         ctx.timerService().registerEventTimeTimer(settleTimer(late.at));
         replay.update(r);
         store(rewritten, before.lastEvent, ctx);
+    }
+
+    private static boolean removeSame(List<ChurnInput> inputs, ChurnInput retraction) {
+        for (int i = 0; i < inputs.size(); i++) {
+            if (inputs.get(i).sameAs(retraction)) {
+                inputs.remove(i);
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

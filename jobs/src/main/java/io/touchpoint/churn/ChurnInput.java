@@ -5,6 +5,7 @@ import io.touchpoint.frt.CycleOutcome;
 import io.touchpoint.ingest.Interaction;
 import io.touchpoint.ingest.Survey;
 import io.touchpoint.ingest.TagValues;
+import java.util.Objects;
 
 /**
  * One thing that happened to a customer and may move their churn risk: a signal of SPEC §4.6, or a conversation
@@ -18,6 +19,11 @@ public class ChurnInput {
     public long at;
     public String channel;
     public String touchpoint;
+    /**
+     * Takes back an equal input sent before: a late event rebuilt a reply clock and this outcome no longer holds
+     * ({@link CycleOutcome#retracted}). The customer is re-evaluated without it.
+     */
+    public boolean retracted;
 
     public ChurnInput() {}
 
@@ -27,6 +33,12 @@ public class ChurnInput {
         this.at = at;
         this.channel = channel;
         this.touchpoint = touchpoint;
+    }
+
+    /** The same input, retracted or not. */
+    public boolean sameAs(ChurnInput o) {
+        return signal == o.signal && at == o.at && Objects.equals(customerId, o.customerId)
+                && Objects.equals(channel, o.channel) && Objects.equals(touchpoint, o.touchpoint);
     }
 
     public boolean isOpening() {
@@ -71,6 +83,11 @@ public class ChurnInput {
             case ABANDONED -> ChurnPoints.Signal.ABANDONED;
             default -> null;
         };
-        return signal == null ? null : new ChurnInput(signal, o.customerId, o.at, o.channel, o.touchpoint);
+        if (signal == null) {
+            return null;
+        }
+        ChurnInput input = new ChurnInput(signal, o.customerId, o.at, o.channel, o.touchpoint);
+        input.retracted = o.retracted;
+        return input;
     }
 }

@@ -1,6 +1,7 @@
 package io.touchpoint.frt;
 
 import java.io.Serializable;
+import java.util.Objects;
 
 /**
  * How a reply cycle turned out, per customer, for the churn-risk pipeline. A Flink POJO (public fields, no-arg
@@ -32,6 +33,11 @@ public class CycleOutcome implements Serializable {
     public String touchpoint;
     /** Event time of the outcome (epoch ms): the reply, the end, the SLA passing, or the expiry. */
     public long at;
+    /** The cycle's clock: its start and SLA deadline (see {@link ReplyClock#slaDeadline}), for the backlog. */
+    public long start;
+    public long slaDeadline = Long.MAX_VALUE;
+    /** This outcome no longer holds: a late event rebuilt the conversation's clock and it did not happen again. */
+    public boolean retracted;
 
     public CycleOutcome() {}
 
@@ -45,8 +51,31 @@ public class CycleOutcome implements Serializable {
         this.at = at;
     }
 
+    /** The same outcome, marked as taken back. */
+    public CycleOutcome retraction() {
+        CycleOutcome r = new CycleOutcome(kind, customerId, conversationId, channel, touchpoint, at);
+        r.start = start;
+        r.slaDeadline = slaDeadline;
+        r.retracted = true;
+        return r;
+    }
+
+    /** Equal outcomes, whether or not taken back. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof CycleOutcome c && kind == c.kind && at == c.at && start == c.start
+                && slaDeadline == c.slaDeadline && Objects.equals(customerId, c.customerId)
+                && Objects.equals(conversationId, c.conversationId) && Objects.equals(channel, c.channel)
+                && Objects.equals(touchpoint, c.touchpoint);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(kind, conversationId, at);
+    }
+
     @Override
     public String toString() {
-        return kind + " " + customerId + " " + channel + "/" + touchpoint + " conv=" + conversationId + " at " + at;
+        return (retracted ? "retracted " : "") + kind + " " + customerId + " " + channel + "/" + touchpoint + " conv=" + conversationId + " at " + at;
     }
 }

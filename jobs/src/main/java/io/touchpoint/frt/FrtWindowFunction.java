@@ -6,13 +6,22 @@ import org.apache.flink.util.Collector;
 
 /**
  * {@code first_response} (SPEC §4.3): per channel, over the replies whose clock stopped inside the window, 1-minute
- * tumbling and 15-minute rolling windows (emitted every minute), exact nearest-rank percentiles.
+ * tumbling and 15-minute rolling windows (emitted every minute), exact nearest-rank percentiles. A retracted sample
+ * (a late event moved or removed a reply) is taken out of its minute, and every window that held it is written
+ * again; one left without samples is written with {@code replies} 0 and every other field 0 (InfluxDB keeps any field
+ * of the old point that the new one leaves out). A bounded run writes each window once it is final, so it never
+ * writes such a point: its windows are those of the time-sorted events.
  * State: see {@link MinutePaneFunction}; each pane keeps the minute's samples.
  */
 public class FrtWindowFunction extends MinutePaneFunction<String, ReplySample, ReplySamples> {
 
     public FrtWindowFunction(long allowedLatenessMillis) {
-        super(ReplySamples.class, allowedLatenessMillis, 15);
+        this(allowedLatenessMillis, false);
+    }
+
+    /** @param finalOnly write each window once it is final (bounded runs): no zero point is ever needed */
+    public FrtWindowFunction(long allowedLatenessMillis, boolean finalOnly) {
+        super(ReplySamples.class, allowedLatenessMillis, finalOnly, 15);
     }
 
     @Override
@@ -28,6 +37,16 @@ public class FrtWindowFunction extends MinutePaneFunction<String, ReplySample, R
     @Override
     protected void add(ReplySamples pane, ReplySample element) {
         pane.add(element);
+    }
+
+    @Override
+    protected boolean isRetraction(ReplySample element) {
+        return element.retracted;
+    }
+
+    @Override
+    protected void remove(ReplySamples pane, ReplySample element) {
+        pane.remove(element.frtSeconds, element.withinSla);
     }
 
     @Override
@@ -51,6 +70,21 @@ public class FrtWindowFunction extends MinutePaneFunction<String, ReplySample, R
     }
 
     public static MetricPoint point(String channel, String window, long end, ReplySamples pane) {
+        if (pane.count == 0) {
+            return MetricPoint.builder("first_response", end)
+                    .tag("channel", channel)
+                    .tag("window", window)
+                    .count("replies", 0)
+                    .value("frt_mean_s", 0)
+                    .value("frt_p50_s", 0)
+                    .value("frt_p90_s", 0)
+                    .value("frt_p95_s", 0)
+                    .value("frt_max_s", 0)
+                    .count("within_sla", 0)
+                    .count("breached", 0)
+                    .value("sla_target_s", pane.slaTargetSeconds)
+                    .build();
+        }
         Percentiles p = pane.percentiles();
         return MetricPoint.builder("first_response", end)
                 .tag("channel", channel)

@@ -5,6 +5,9 @@ import io.touchpoint.ingest.Interaction;
 import io.touchpoint.ingest.TagValues;
 import java.io.Serializable;
 import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.BiConsumer;
 
 /**
  * The reply clock of one conversation (SPEC §4.3), fed that conversation's events in event-time order.
@@ -76,7 +79,44 @@ public class ReplyClock implements Serializable {
     /** PASSED_SLA_UNANSWERED was emitted for the current cycle. */
     public boolean slaPassed;
 
+    /**
+     * The order in which a conversation's events are applied: event time; at the same instant customer-authored
+     * events first (a reply at the very millisecond of the opening answers it), then agent replies, other events,
+     * and the ends of a cycle last; then the event id, so the order never depends on arrival.
+     */
+    public static final Comparator<Interaction> EVENT_ORDER = Comparator
+            .comparingLong((Interaction e) -> e.occurredAt)
+            .thenComparingInt(ReplyClock::rank)
+            .thenComparing(e -> e.eventId);
+
     public ReplyClock() {}
+
+    private static int rank(Interaction e) {
+        return switch (e.type) {
+            case CONVERSATION_OPENED -> 0;
+            case CONVERSATION_REOPENED -> 1;
+            case CUSTOMER_MESSAGE -> 2;
+            case AGENT_MESSAGE -> 3;
+            case CONVERSATION_RESOLVED, CUSTOMER_ABANDONED -> 5;
+            default -> 4;
+        };
+    }
+
+    /**
+     * The clock of a conversation rebuilt from scratch: its events applied in {@link #EVENT_ORDER} (they must be
+     * sorted so, with no duplicate ids), then time moved to {@code until}. Every step is handed to {@code steps} in
+     * order with the clock right after it, so the owner can compare what this history emits with what another one
+     * emitted.
+     */
+    public static ReplyClock replay(List<Interaction> sorted, long until, FrtSettings settings,
+            BiConsumer<ClockStep, ReplyClock> steps) {
+        ReplyClock clock = new ReplyClock();
+        for (Interaction e : sorted) {
+            steps.accept(clock.apply(e, settings), clock);
+        }
+        steps.accept(clock.advanceTo(until), clock);
+        return clock;
+    }
 
     /** Applies one event of this conversation. */
     public ClockStep apply(Interaction e, FrtSettings settings) {
@@ -251,7 +291,10 @@ public class ReplyClock implements Serializable {
     }
 
     private CycleOutcome outcome(CycleOutcome.Kind kind, long at) {
-        return new CycleOutcome(kind, customerId, conversationId, TagValues.channel(channel), touchpoint, at);
+        CycleOutcome o = new CycleOutcome(kind, customerId, conversationId, TagValues.channel(channel), touchpoint, at);
+        o.start = start;
+        o.slaDeadline = slaDeadline;
+        return o;
     }
 
     private void forget() {

@@ -143,7 +143,7 @@ public final class MonitorJob {
 
         DataStream<MetricPoint> frtPoints = interactions.getSideOutput(ReplyClockFunction.REPLIES)
                 .keyBy(r -> r.channel)
-                .process(new FrtWindowFunction(lateness))
+                .process(new FrtWindowFunction(lateness, config.get(MonitorOptions.BOUNDED)))
                 .name("first response windows").uid("first-response-windows");
 
         DataStream<Long> horizon = interactionsIn.getSideOutput(IngestOperator.HORIZON)
@@ -151,7 +151,7 @@ public final class MonitorJob {
         DataStream<MetricPoint> backlogPoints = interactions.getSideOutput(ReplyClockFunction.CLOCK_CHANGES)
                 .keyBy((ClockChange c) -> c.channel)
                 .connect(horizon.broadcast(MinuteGaugeFunction.HORIZON))
-                .process(new BacklogFunction(FrtSettings.from(config)))
+                .process(new BacklogFunction(FrtSettings.from(config), lateness))
                 .name("backlog gauges").uid("backlog-gauges");
 
         DataStream<MetricPoint> surveyPoints = surveys

@@ -26,8 +26,9 @@ import org.apache.flink.util.Collector;
  * <p>A change that arrives after its minute was written: with an allowed lateness and an {@link #undo} (churn), the
  * changes applied since that minute are undone, the late one joins its minute, and every boundary from there up to the
  * watermark is closed again, so the points are rewritten with their timestamps (InfluxDB overwrites them); a boundary
- * written before is written again even if it would now be left out, so no wrong point stays. Without (backlog, for
- * now), the change updates the state without rewriting points.
+ * written before is written again even if it would now be left out, so no wrong point stays. Without, the change
+ * updates the state without rewriting points. A retraction ({@link #isRetraction}) cancels its change in the same
+ * way.
  *
  * <p>Live mode: the watermark follows the wall clock when input is quiet, so an active gauge keeps being written.
  * Bounded mode: the broadcast input carries the last event time of the run, and nothing is written past the
@@ -83,6 +84,15 @@ public abstract class MinuteGaugeFunction<IN> extends KeyedBroadcastProcessFunct
     protected boolean close(String key, long at, List<IN> due, boolean writtenBefore, Collector<MetricPoint> out)
             throws Exception {
         return close(key, at, due, out);
+    }
+
+    /**
+     * Whether the change takes back an equal change ({@link Object#equals}) of the same instant, which a late event
+     * revised: the two cancel out in their minute, whether the original is still waiting or was applied already
+     * (then the minute is rewritten as for any late change).
+     */
+    protected boolean isRetraction(IN change) {
+        return false;
     }
 
     /** Takes back {@link #apply}; needed by gauges with an allowed lateness. */
@@ -151,6 +161,7 @@ public abstract class MinuteGaugeFunction<IN> extends KeyedBroadcastProcessFunct
         for (Long key : dueKeys) {
             pending.remove(key);
         }
+        cancelRetractions(due);
         due.sort(Comparator.comparingLong(this::timeOf));
         for (IN change : due) {
             apply(change);
@@ -212,6 +223,7 @@ public abstract class MinuteGaugeFunction<IN> extends KeyedBroadcastProcessFunct
         List<IN> own = applied.get(end);
         List<IN> due = own == null ? new ArrayList<>() : new ArrayList<>(own);
         due.add(change);
+        cancelRetractions(due);
         due.sort(Comparator.comparingLong(this::timeOf));
         applied.put(end, due);
         long last = Minutes.start(watermark + 1);
@@ -226,6 +238,23 @@ public abstract class MinuteGaugeFunction<IN> extends KeyedBroadcastProcessFunct
         }
         if (active) {
             timers.registerEventTimeTimer(last + Minutes.MINUTE - 1);
+        }
+    }
+
+    /**
+     * Removes each retraction and the change it takes back from a minute's changes. A retraction without its change
+     * (which cannot happen within the allowed lateness) is dropped.
+     */
+    private void cancelRetractions(List<IN> changes) {
+        List<IN> retractions = new ArrayList<>();
+        changes.removeIf(c -> isRetraction(c) && retractions.add(c));
+        for (IN r : retractions) {
+            for (int i = 0; i < changes.size(); i++) {
+                if (changes.get(i).equals(r)) {
+                    changes.remove(i);
+                    break;
+                }
+            }
         }
     }
 

@@ -41,6 +41,8 @@ public abstract class MinutePaneFunction<K, IN, P> extends KeyedProcessFunction<
 
     private final Class<P> paneType;
     private final long allowedLateness;
+    /** How long after its end a window is first written: 0, or the allowed lateness in whole minutes (final only). */
+    private final long hold;
     private final int[] rollingMinutes;
     private final int longest;
 
@@ -52,8 +54,20 @@ public abstract class MinutePaneFunction<K, IN, P> extends KeyedProcessFunction<
      * @param rollingMinutes the lengths of the rolling windows besides the 1-minute tumbling one, e.g. {@code 60}
      */
     protected MinutePaneFunction(Class<P> paneType, long allowedLatenessMillis, int... rollingMinutes) {
+        this(paneType, allowedLatenessMillis, false, rollingMinutes);
+    }
+
+    /**
+     * @param finalOnly write each window once, when no allowed late element can change it any more (the allowed
+     *     lateness after its end, rounded up to whole minutes) instead of at its end and again for each late element;
+     *     for a bounded run, where a window that a retraction empties would otherwise leave a point of zeros
+     * @param rollingMinutes the lengths of the rolling windows besides the 1-minute tumbling one, e.g. {@code 60}
+     */
+    protected MinutePaneFunction(Class<P> paneType, long allowedLatenessMillis, boolean finalOnly,
+            int... rollingMinutes) {
         this.paneType = paneType;
         this.allowedLateness = allowedLatenessMillis;
+        this.hold = finalOnly ? (allowedLatenessMillis + MINUTE - 1) / MINUTE * MINUTE : 0;
         this.rollingMinutes = rollingMinutes.clone();
         int max = 1;
         for (int k : rollingMinutes) {
@@ -73,6 +87,19 @@ public abstract class MinutePaneFunction<K, IN, P> extends KeyedProcessFunction<
 
     /** Removes from {@code from} every element of {@code other}, which {@code from} holds. */
     protected abstract void subtract(P from, P other);
+
+    /**
+     * Whether the element takes back one added before (a measurement a late event revised): it is removed from its
+     * pane, and from the running sums that hold it, instead of added.
+     */
+    protected boolean isRetraction(IN element) {
+        return false;
+    }
+
+    /** Removes from a pane or sum an element that was added to it; needed by windows that take retractions. */
+    protected void remove(P pane, IN element) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot take an element back");
+    }
 
     /** Whether the pane or sum holds no element (its window writes no point). */
     protected abstract boolean isEmpty(P pane);
@@ -117,6 +144,10 @@ public abstract class MinutePaneFunction<K, IN, P> extends KeyedProcessFunction<
         }
         long minute = Minutes.start(timestamp);
         long end = minute + MINUTE;
+        boolean retraction = isRetraction(element);
+        if (retraction && !panes.contains(minute)) {
+            return; // its pane has expired: nothing to take back
+        }
         PaneProgress p = progress.value();
         if (p == null) {
             p = new PaneProgress(minute);
@@ -132,20 +163,21 @@ public abstract class MinutePaneFunction<K, IN, P> extends KeyedProcessFunction<
         if (pane == null) {
             pane = newPane();
         }
-        add(pane, element);
+        change(pane, element, retraction);
         panes.put(minute, pane);
 
-        if (watermark == Long.MIN_VALUE || end - 1 > watermark) {
-            // Window timers sit one millisecond before a minute boundary, cleanup timers on one.
-            timers.registerEventTimeTimer(end - 1);
+        if (watermark == Long.MIN_VALUE || end - 1 + hold > watermark) {
+            // Window timers sit one millisecond before a minute boundary (+ the hold), cleanup timers on one.
+            timers.registerEventTimeTimer(end - 1 + hold);
             progress.update(p);
             return;
         }
         // Late update: the running sums that cover this minute take it too, and every window containing this
-        // minute that has already fired is emitted again.
+        // minute that has already fired is emitted again (one a retraction emptied with no samples: it was written
+        // before, and InfluxDB must not keep the old point).
         K key = ctx.getCurrentKey();
         emit(key, "1m", end, pane, out);
-        long firstUnfired = Minutes.firstUnfiredEnd(watermark);
+        long firstUnfired = Minutes.firstUnfiredEnd(watermark - hold);
         for (int i = 0; i < rollingMinutes.length; i++) {
             int k = rollingMinutes[i];
             if (p.summedEnd != NONE && minute < p.summedEnd && minute >= p.summedEnd - k * MINUTE) {
@@ -153,13 +185,13 @@ public abstract class MinutePaneFunction<K, IN, P> extends KeyedProcessFunction<
                 if (sum == null) {
                     sum = newPane();
                 }
-                add(sum, element);
+                change(sum, element, retraction);
                 sums[i].update(sum);
             }
             emitFired(key, k, p, end, Math.min(end + k * MINUTE, firstUnfired), out);
         }
         if (end + (longest - 1) * MINUTE >= firstUnfired) {
-            timers.registerEventTimeTimer(firstUnfired - 1);
+            timers.registerEventTimeTimer(firstUnfired - 1 + hold);
         } else if (p.newest < firstUnfired - longest * MINUTE) {
             // No window from here on holds data, so no minute timer is pending for this key.
             scheduleCleanup(p, timers);
@@ -179,10 +211,10 @@ public abstract class MinutePaneFunction<K, IN, P> extends KeyedProcessFunction<
             }
             return;
         }
-        long end = timestamp + 1;
+        long end = timestamp + 1 - hold;
         K key = ctx.getCurrentKey();
         P last = panes.get(end - MINUTE);
-        if (last != null) {
+        if (last != null && !isEmpty(last)) {
             emit(key, "1m", end, last, out);
         }
         for (int i = 0; i < rollingMinutes.length; i++) {
@@ -200,11 +232,19 @@ public abstract class MinutePaneFunction<K, IN, P> extends KeyedProcessFunction<
             return;
         }
         if (p.newest >= end - (longest - 1) * MINUTE) {
-            ctx.timerService().registerEventTimeTimer(end + MINUTE - 1);
+            ctx.timerService().registerEventTimeTimer(end + MINUTE - 1 + hold);
         } else {
             scheduleCleanup(p, ctx.timerService());
         }
         progress.update(p);
+    }
+
+    private void change(P pane, IN element, boolean retraction) {
+        if (retraction) {
+            remove(pane, element);
+        } else {
+            add(pane, element);
+        }
     }
 
     /**
@@ -258,9 +298,8 @@ public abstract class MinutePaneFunction<K, IN, P> extends KeyedProcessFunction<
         long length = k * MINUTE;
         P sum = sumOf(firstEnd - length, firstEnd, p);
         for (long end = firstEnd; ; end += MINUTE) {
-            if (!isEmpty(sum)) {
-                emit(key, windowName(k), end, sum, out);
-            }
+            // each of these windows holds the late element's minute: it was written, or holds the element now
+            emit(key, windowName(k), end, sum, out);
             if (end + MINUTE >= stopEnd) {
                 return;
             }
@@ -292,7 +331,7 @@ public abstract class MinutePaneFunction<K, IN, P> extends KeyedProcessFunction<
      * reaches this instant.
      */
     private long retainUntil(long paneStart) {
-        return paneStart + (longest + 1) * MINUTE + allowedLateness;
+        return paneStart + (longest + 1) * MINUTE + allowedLateness + hold;
     }
 
     /** One timer, on a minute boundary, by which every retained pane has expired. */

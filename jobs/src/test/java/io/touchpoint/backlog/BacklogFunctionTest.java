@@ -19,7 +19,7 @@ class BacklogFunctionTest {
     @BeforeEach
     void open() throws Exception {
         harness = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
-                new BacklogFunction(io.touchpoint.frt.FrtSettings.defaults()), c -> c.channel, Types.STRING, io.touchpoint.window.MinuteGaugeFunction.HORIZON);
+                new BacklogFunction(io.touchpoint.frt.FrtSettings.defaults(), 3_600_000L), c -> c.channel, Types.STRING, io.touchpoint.window.MinuteGaugeFunction.HORIZON);
     }
 
     @AfterEach
@@ -94,5 +94,39 @@ class BacklogFunctionTest {
         assertThat(harness.extractOutputValues()).extracting(BacklogFunctionTest::row).containsExactly(
                 "10:01 awaiting=1 oldest=60.0 over=0 abandoned=0 expired=0",
                 "10:02 awaiting=0 oldest=0.0 over=0 abandoned=0 expired=1");
+    }
+
+    @Test
+    void aRetractedReplyAndItsEarlierCorrectionRewriteTheMinutesFromTheirsOn() throws Exception {
+        ClockChange started = ClockChange.started("chat", "c1", t("10:00:10"), t("10:02:10"));
+        ClockChange replied = ClockChange.of("chat", "c1", ClockChange.Kind.REPLIED, t("10:05:00"), started.at,
+                started.slaDeadline);
+        change(started);
+        change(replied);
+        watermark(t("10:07:00"));
+        assertThat(harness.extractOutputValues()).extracting(BacklogFunctionTest::row).containsExactly(
+                "10:01 awaiting=1 oldest=50.0 over=0 abandoned=0 expired=0",
+                "10:02 awaiting=1 oldest=110.0 over=0 abandoned=0 expired=0",
+                "10:03 awaiting=1 oldest=170.0 over=1 abandoned=0 expired=0",
+                "10:04 awaiting=1 oldest=230.0 over=1 abandoned=0 expired=0",
+                "10:05 awaiting=1 oldest=290.0 over=1 abandoned=0 expired=0",
+                "10:06 awaiting=0 oldest=0.0 over=0 abandoned=0 expired=0");
+        harness.getOutput().clear();
+
+        // the rebuilt clock: the reply at 10:05 no longer holds, an earlier one at 10:01:30 does
+        change(replied.retraction());
+        change(ClockChange.of("chat", "c1", ClockChange.Kind.REPLIED, t("10:01:30"), started.at, started.slaDeadline));
+        watermark(t("10:10:00"));
+        // the retraction alone: still waiting at 10:06 and 10:07; then the earlier reply rewrites from 10:02 on,
+        // every boundary written before again (zeros), and nothing after
+        assertThat(harness.extractOutputValues()).extracting(BacklogFunctionTest::row).containsExactly(
+                "10:06 awaiting=1 oldest=350.0 over=1 abandoned=0 expired=0",
+                "10:07 awaiting=1 oldest=410.0 over=1 abandoned=0 expired=0",
+                "10:02 awaiting=0 oldest=0.0 over=0 abandoned=0 expired=0",
+                "10:03 awaiting=0 oldest=0.0 over=0 abandoned=0 expired=0",
+                "10:04 awaiting=0 oldest=0.0 over=0 abandoned=0 expired=0",
+                "10:05 awaiting=0 oldest=0.0 over=0 abandoned=0 expired=0",
+                "10:06 awaiting=0 oldest=0.0 over=0 abandoned=0 expired=0",
+                "10:07 awaiting=0 oldest=0.0 over=0 abandoned=0 expired=0");
     }
 }

@@ -201,4 +201,146 @@ class ReplyClockFunctionTest {
         assertThat(harness.numEventTimeTimers()).isZero();
         assertThat(harness.numKeyedStateEntries()).isZero();
     }
+
+    /** Sends events in the given order, each followed by the watermark that a 10 s bound would give by then. */
+    private void sendInOrder(List<Interaction> events) throws Exception {
+        long watermark = Long.MIN_VALUE;
+        for (Interaction e : events) {
+            send(e);
+            watermark = Math.max(watermark, e.occurredAt - 10_000);
+            harness.processWatermark(watermark);
+        }
+        harness.processWatermark(t("2026-11-20T11:00:00Z"));
+    }
+
+    /** What a side output holds once each retraction has cancelled the item it takes back, as readable lines. */
+    private <T> List<String> net(org.apache.flink.util.OutputTag<T> tag, java.util.function.Predicate<T> retracted) {
+        List<T> kept = new java.util.ArrayList<>();
+        for (T item : side(tag)) {
+            if (retracted.test(item)) {
+                assertThat(kept.remove(item)).as("retracts an item sent before: %s", item).isTrue();
+            } else {
+                kept.add(item);
+            }
+        }
+        return kept.stream().map(String::valueOf).sorted().toList();
+    }
+
+    private List<List<String>> netOutputs() {
+        return List.of(net(ReplyClockFunction.REPLIES, r -> r.retracted),
+                net(ReplyClockFunction.OUTCOMES, o -> o.retracted),
+                net(ReplyClockFunction.CLOCK_CHANGES, c -> c.retracted));
+    }
+
+    /** The net outputs of the same events sent in time order to a fresh function. */
+    private List<List<String>> netOutputsInTimeOrder(List<Interaction> events) throws Exception {
+        var first = harness;
+        open(FrtSettings.defaults());
+        first.close();
+        sendInOrder(events.stream().sorted(ReplyClock.EVENT_ORDER).toList());
+        return netOutputs();
+    }
+
+    @Test
+    void anAgentReplyArrivingBeforeTheMessageItAnswersIsMeasuredFromThatMessage() throws Exception {
+        open(FrtSettings.defaults());
+        Interaction opened = event("a1", "c8", Channel.CHAT, InteractionType.CONVERSATION_OPENED, "2026-11-20T10:00:00Z");
+        Interaction reply = event("a2", "c8", Channel.CHAT, InteractionType.AGENT_MESSAGE, "2026-11-20T10:00:40Z");
+        Interaction resolved = event("a3", "c8", Channel.CHAT, InteractionType.CONVERSATION_RESOLVED,
+                "2026-11-20T10:02:00Z");
+        Interaction message = event("a4", "c8", Channel.CHAT, InteractionType.CUSTOMER_MESSAGE, "2026-11-20T10:20:00Z");
+        Interaction answer = event("a5", "c8", Channel.CHAT, InteractionType.AGENT_MESSAGE, "2026-11-20T10:21:30Z");
+        // the answer is applied first, with no clock running; the message it answers comes 5 minutes later, late
+        List<Interaction> arrival = List.of(opened, reply, resolved, answer,
+                event("a6", "c8", Channel.CHAT, InteractionType.BOT_MESSAGE, "2026-11-20T10:26:00Z"), message);
+        sendInOrder(arrival);
+
+        // a new cycle from 10:20:00 (a customer message after the resolve), answered 90 s later, within 120 s
+        assertThat(side(ReplyClockFunction.REPLIES)).extracting(r -> r.frtSeconds + "@" + Instant.ofEpochMilli(r.stop))
+                .containsExactly("40.0@2026-11-20T10:00:40Z", "90.0@2026-11-20T10:21:30Z");
+        assertThat(side(ReplyClockFunction.CLOCK_CHANGES)).extracting(c -> c.kind + "@" + Instant.ofEpochMilli(c.at))
+                .containsExactly("STARTED@2026-11-20T10:00:00Z", "REPLIED@2026-11-20T10:00:40Z",
+                        "STARTED@2026-11-20T10:20:00Z", "REPLIED@2026-11-20T10:21:30Z");
+        assertThat(side(ReplyClockFunction.OUTCOMES)).extracting(o -> o.kind).containsExactly(
+                CycleOutcome.Kind.REPLIED_WITHIN_SLA, CycleOutcome.Kind.REPLIED_WITHIN_SLA);
+        // nothing is left running: no SLA passing, no expiry while the conversation lives
+        assertThat(side(ReplyClockFunction.OUTCOMES)).noneMatch(o -> o.retracted);
+        assertThat(netOutputs()).isEqualTo(netOutputsInTimeOrder(arrival));
+    }
+
+    @Test
+    void anEarlierReplyArrivingLateTakesTheSampleBackFromItsMinuteAndTheBreachWithIt() throws Exception {
+        open(FrtSettings.defaults());
+        Interaction opened = event("b1", "c9", Channel.CHAT, InteractionType.CONVERSATION_OPENED, "2026-11-20T10:00:00Z");
+        Interaction second = event("b2", "c9", Channel.CHAT, InteractionType.AGENT_MESSAGE, "2026-11-20T10:05:00Z");
+        Interaction first = event("b3", "c9", Channel.CHAT, InteractionType.AGENT_MESSAGE, "2026-11-20T10:01:00Z");
+        List<Interaction> arrival = List.of(opened, second,
+                event("b4", "c9", Channel.CHAT, InteractionType.BOT_MESSAGE, "2026-11-20T10:06:00Z"), first);
+        sendInOrder(arrival);
+
+        // the 10:05 reply measured 300 s after the SLA passed at 10:02:00.001; the 10:01 one replaces it
+        assertThat(side(ReplyClockFunction.REPLIES)).extracting(r -> (r.retracted ? "-" : "+") + r.frtSeconds + "@"
+                + Instant.ofEpochMilli(r.stop)).containsExactly("+300.0@2026-11-20T10:05:00Z",
+                "-300.0@2026-11-20T10:05:00Z", "+60.0@2026-11-20T10:01:00Z");
+        assertThat(side(ReplyClockFunction.OUTCOMES)).extracting(o -> (o.retracted ? "-" : "+") + o.kind)
+                .containsExactly("+PASSED_SLA_UNANSWERED", "+REPLIED_AFTER_SLA", "-PASSED_SLA_UNANSWERED",
+                        "-REPLIED_AFTER_SLA", "+REPLIED_WITHIN_SLA");
+        assertThat(netOutputs()).isEqualTo(netOutputsInTimeOrder(arrival));
+    }
+
+    @Test
+    void aResolveArrivingBeforeTheOpenEndsTheCycleAsAbandoned() throws Exception {
+        open(FrtSettings.defaults());
+        Interaction resolved = event("r1", "c10", Channel.CHAT, InteractionType.CONVERSATION_RESOLVED,
+                "2026-11-20T10:05:00Z");
+        Interaction opened = event("r2", "c10", Channel.CHAT, InteractionType.CONVERSATION_OPENED,
+                "2026-11-20T10:00:00Z");
+        // a bot message after the resolve lets the watermark pass it, so it is applied before the open arrives
+        List<Interaction> arrival = List.of(resolved,
+                event("r3", "c10", Channel.CHAT, InteractionType.BOT_MESSAGE, "2026-11-20T10:06:00Z"), opened);
+        sendInOrder(arrival);
+
+        // waiting from 10:00, past the chat SLA at 10:02:00.001, ended unanswered at 10:05: not running afterwards
+        assertThat(side(ReplyClockFunction.OUTCOMES)).extracting(o -> o.kind + "@" + Instant.ofEpochMilli(o.at))
+                .containsExactly("PASSED_SLA_UNANSWERED@2026-11-20T10:02:00.001Z", "ABANDONED@2026-11-20T10:05:00Z");
+        assertThat(side(ReplyClockFunction.CLOCK_CHANGES)).extracting(c -> c.kind + "@" + Instant.ofEpochMilli(c.at))
+                .containsExactly("STARTED@2026-11-20T10:00:00Z", "ABANDONED@2026-11-20T10:05:00Z");
+        assertThat(side(ReplyClockFunction.REPLIES)).isEmpty();
+        // only the expiry, a week after the last event, is left
+        assertThat(harness.numEventTimeTimers()).isEqualTo(1);
+        assertThat(netOutputs()).isEqualTo(netOutputsInTimeOrder(arrival));
+    }
+
+    @Test
+    void aReopenArrivingLastRestartsTheClockAtTheReopenAndRetractsTheSampleMeasuredWithoutIt() throws Exception {
+        open(FrtSettings.defaults());
+        List<Interaction> arrival = List.of(
+                event("o1", "c11", Channel.CHAT, InteractionType.CONVERSATION_OPENED, "2026-11-20T10:00:00Z"),
+                event("o2", "c11", Channel.CHAT, InteractionType.AGENT_MESSAGE, "2026-11-20T10:00:30Z"),
+                event("o3", "c11", Channel.CHAT, InteractionType.CONVERSATION_RESOLVED, "2026-11-20T10:01:00Z"),
+                event("o4", "c11", Channel.CHAT, InteractionType.CUSTOMER_MESSAGE, "2026-11-20T10:10:00Z"),
+                event("o5", "c11", Channel.CHAT, InteractionType.AGENT_MESSAGE, "2026-11-20T10:12:00Z"),
+                event("o6", "c11", Channel.CHAT, InteractionType.BOT_MESSAGE, "2026-11-20T10:15:00Z"),
+                event("o7", "c11", Channel.CHAT, InteractionType.CONVERSATION_REOPENED, "2026-11-20T10:09:00Z"));
+        sendInOrder(arrival);
+
+        // without the reopen the second cycle ran from the message at 10:10 and was answered at exactly 120 s
+        // (within); with it, from 10:09: 180 s, after the SLA passed at 10:11:00.001
+        assertThat(side(ReplyClockFunction.REPLIES)).extracting(r -> (r.retracted ? "-" : "+") + r.frtSeconds)
+                .containsExactly("+30.0", "+120.0", "-120.0", "+180.0");
+        assertThat(side(ReplyClockFunction.OUTCOMES)).extracting(o -> (o.retracted ? "-" : "+") + o.kind + "@"
+                + Instant.ofEpochMilli(o.at)).containsExactly(
+                "+REPLIED_WITHIN_SLA@2026-11-20T10:00:30Z",
+                "+REPLIED_WITHIN_SLA@2026-11-20T10:12:00Z",
+                "-REPLIED_WITHIN_SLA@2026-11-20T10:12:00Z",
+                "+PASSED_SLA_UNANSWERED@2026-11-20T10:11:00.001Z",
+                "+REPLIED_AFTER_SLA@2026-11-20T10:12:00Z");
+        assertThat(side(ReplyClockFunction.CLOCK_CHANGES)).extracting(c -> (c.retracted ? "-" : "+") + c.kind + "@"
+                + Instant.ofEpochMilli(c.at)).containsExactly(
+                "+STARTED@2026-11-20T10:00:00Z", "+REPLIED@2026-11-20T10:00:30Z",
+                "+STARTED@2026-11-20T10:10:00Z", "+REPLIED@2026-11-20T10:12:00Z",
+                "-STARTED@2026-11-20T10:10:00Z", "-REPLIED@2026-11-20T10:12:00Z",
+                "+STARTED@2026-11-20T10:09:00Z", "+REPLIED@2026-11-20T10:12:00Z");
+        assertThat(netOutputs()).isEqualTo(netOutputsInTimeOrder(arrival));
+    }
 }
