@@ -34,7 +34,7 @@ public final class MonitorMain {
             "  --kafka H:P       Kafka bootstrap servers (default 127.0.0.1:9092)",
             "  --influx URL      InfluxDB URL (default http://127.0.0.1:8086)",
             "  --db NAME         InfluxDB database (default touchpoint)",
-            "  --config FILE     properties file with any option of docs/configuration.md",
+            "  --config FILE     properties file with any key of README.md, section Configuration",
             "  --parallelism N   operator parallelism (default 2)",
             "  --fresh           live: start with empty state on purpose; the earlier state is set aside, not deleted",
             "  --state-dir DIR   live: where savepoints and retained checkpoints are kept (default .stack/state)",

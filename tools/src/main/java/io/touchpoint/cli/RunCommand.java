@@ -5,11 +5,14 @@ import io.touchpoint.config.MonitorConfig;
 import io.touchpoint.config.MonitorOptions;
 import io.touchpoint.job.MonitorMain;
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.runtime.jobmaster.JobResult;
+import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
 import sun.misc.SignalHandler;
 
@@ -61,8 +64,17 @@ public final class RunCommand {
         if (config.getOptional(MonitorOptions.CHECKPOINT_DIR).isEmpty()) {
             config.set(MonitorOptions.CHECKPOINT_DIR, LocalRun.defaultCheckpointDir());
         }
-        try {
-            out.printf("touchpoint run: finished in %.1f s%n", LocalRun.execute(config));
+        try (KafkaWatch watch = kafkaWatch(config);
+                RunStatus progress = new RunStatus(new PrintWriter(out, true)).startProgress(
+                        // on stdout with run's other lines; stderr is for what went wrong
+                        ProgressLine.progress(new PrintWriter(out, true), Cli.terminal(out)),
+                        RunStatus.recordsToRead(config.get(MonitorOptions.KAFKA_BOOTSTRAP),
+                                MonitorConfig.kafkaClientProperties(config),
+                                List.of(config.get(MonitorOptions.TOPIC_INTERACTIONS),
+                                        config.get(MonitorOptions.TOPIC_SURVEYS))))) {
+            double seconds = LocalRun.execute(config);
+            progress.close();
+            out.printf("touchpoint run: finished in %.1f s%n", seconds);
             return 0;
         } catch (Exception e) {
             err.println("touchpoint run: job failed: " + Touchpoint.oneLine(e));
@@ -111,7 +123,9 @@ public final class RunCommand {
             err.println("touchpoint run: job failed to start: " + Touchpoint.oneLine(e));
             return 1;
         }
-        try (LiveRun run = started.get()) {
+        try (LiveRun run = started.get();
+                KafkaWatch watch = kafkaWatch(config);
+                RunStatus status = new RunStatus(new PrintWriter(out, true)).start()) {
             if (stopRequested.get()) {
                 stop(run, exit, err);
             }
@@ -126,6 +140,12 @@ public final class RunCommand {
             err.println("touchpoint run: " + Touchpoint.oneLine(e));
             return 1;
         }
+    }
+
+    /** The InfluxDB sink says itself when InfluxDB goes away; the Kafka source retries silently, so we watch. */
+    private static KafkaWatch kafkaWatch(Configuration config) {
+        return new KafkaWatch(config.get(MonitorOptions.KAFKA_BOOTSTRAP), MonitorConfig.kafkaClientProperties(config),
+                LoggerFactory.getLogger(KafkaWatch.class)::warn).start(KafkaWatch.PERIOD);
     }
 
     private static void stop(LiveRun run, AtomicInteger exit, PrintStream err) {

@@ -1,7 +1,7 @@
 package io.touchpoint.cli;
 
 import io.touchpoint.avro.Channel;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -18,8 +18,9 @@ final class Summary {
 
     private Summary() {}
 
+    /** @param firing channel -> the alert rules firing on it at {@code end}: the channel is marked, the rules named */
     static void print(String url, String database, long end, String interactionTopic, String surveyTopic,
-            PrintStream out) {
+            Map<String, List<String>> firing, PrintWriter out) {
         try (InfluxDB influx = InfluxDBFactory.connect(url)) {
             Map<String, Map<String, Double>> volume = byChannel(influx, database,
                     "SELECT sum(events) AS events, sum(conversations_opened) AS opened FROM interactions GROUP BY channel");
@@ -39,8 +40,8 @@ final class Summary {
             Map<String, Map<String, Double>> backlog = byChannel(influx, database,
                     "SELECT max(oldest_wait_s) AS oldest, sum(abandoned) AS abandoned FROM backlog GROUP BY channel");
 
-            out.printf("%-8s %8s %7s %12s %22s %7s %9s %13s %12s %9s%n", "channel", "events", "convs", "NPS (run)",
-                    "NPS last hour (95% CI)", "CSAT %", "replies", "SLA met %", "worst p90 15m", "max wait");
+            out.printf("  %-8s %8s %7s %12s %22s %7s %9s %13s %12s %9s  %s%n", "channel", "events", "convs", "NPS (run)",
+                    "NPS last hour (95% CI)", "CSAT %", "replies", "SLA met %", "worst p90 15m", "max wait", "alerts firing");
             for (Channel channel : Channel.values()) {
                 String c = channel.name().toLowerCase(Locale.ROOT);
                 Map<String, Double> v = volume.get(c);
@@ -53,7 +54,8 @@ final class Summary {
                 Map<String, Double> f = frt.getOrDefault(c, Map.of());
                 Map<String, Double> f15 = frt15.getOrDefault(c, Map.of());
                 Map<String, Double> b = backlog.getOrDefault(c, Map.of());
-                out.printf("%-8s %,8d %,7d %12s %22s %7s %,9d %13s %12s %9s%n", c,
+                List<String> alerts = firing.getOrDefault(c, List.of());
+                out.printf("%s %-8s %,8d %,7d %12s %22s %7s %,9d %13s %12s %9s  %s%n", alerts.isEmpty() ? " " : "!", c,
                         v.get("events").longValue(), v.get("opened").longValue(),
                         n.containsKey("n") ? String.format("%+.1f", 100 * (n.get("p") - n.get("d")) / n.get("n")) : "-",
                         h.containsKey("nps") ? String.format("%+.1f (%+.0f..%+.0f) n=%d", h.get("nps"), h.get("lo"),
@@ -62,7 +64,8 @@ final class Summary {
                         f.getOrDefault("n", 0.0).longValue(),
                         f.containsKey("n") ? String.format("%.1f", 100 * f.get("ok") / f.get("n")) : "-",
                         f15.containsKey("worst") ? duration(f15.get("worst")) : "-",
-                        b.containsKey("oldest") ? duration(b.get("oldest")) : "-");
+                        b.containsKey("oldest") ? duration(b.get("oldest")) : "-",
+                        alerts.isEmpty() ? "-" : String.join(", ", alerts));
             }
             out.println();
             for (String topic : List.of(interactionTopic, surveyTopic)) {

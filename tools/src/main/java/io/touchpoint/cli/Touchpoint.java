@@ -1,31 +1,37 @@
 package io.touchpoint.cli;
 
+import io.touchpoint.alerts.AlertsCommand;
 import io.touchpoint.cluster.ClusterCommand;
 import io.touchpoint.gateway.GatewayCommand;
 import io.touchpoint.replay.ReplayCommand;
 import io.touchpoint.simulate.SimulateCommand;
 import io.touchpoint.stack.StackCommand;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
-import java.util.Arrays;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import picocli.AutoComplete;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
-/** {@code bin/touchpoint COMMAND ...}: dispatches to the commands of SPEC §7. */
-public final class Touchpoint {
+/** {@code bin/touchpoint COMMAND ...}: the commands of SPEC §7 and the operator's tools, on picocli. */
+@Command(name = "touchpoint", mixinStandardHelpOptions = true, versionProvider = Touchpoint.Version.class,
+        synopsisSubcommandLabel = "COMMAND",
+        description = "Touchpoint Monitor on a developer machine (every command takes --help).",
+        footerHeading = "%nExit codes:%n",
+        footer = {"  0  done",
+            "  1  failed (one line on stderr says why)",
+            "  2  bad arguments or config file (simulate and replay: also Kafka unreachable, nothing published)"})
+public final class Touchpoint implements Callable<Integer> {
 
-    static final String USAGE = String.join("\n",
-            "usage: touchpoint COMMAND [OPTIONS]   (every command takes --help)",
-            "",
-            "  demo       start a private local stack, simulate a few hours with a degraded channel, run the job",
-            "             bounded and print a per-channel summary read back from InfluxDB",
-            "  stack      up|down|status: a local Kafka (KRaft) and influxd on loopback, data under .stack/",
-            "  run        run the monitor job in a local Flink mini-cluster (live, or --bounded),",
-            "             or submit it to a Flink cluster with --cluster URL",
-            "  cluster    up|down|status|busy: a Flink session cluster (JobManager, TaskManagers) on loopback",
-            "  simulate   publish realistic synthetic contact-centre traffic to Kafka",
-            "  replay     publish a JSON Lines export (.jsonl or .jsonl.gz) to Kafka",
-            "  gateway    HTTP ingest: JSON events and Chatwoot webhooks published to Kafka",
-            "  bench      measure throughput against a local Kafka topic (docs/benchmarks.md)");
-
-    private Touchpoint() {}
+    @Spec
+    CommandSpec spec;
 
     public static void main(String[] args) {
         int code = run(args, System.out, System.err);
@@ -34,29 +40,105 @@ public final class Touchpoint {
     }
 
     public static int run(String[] args, PrintStream out, PrintStream err) {
-        if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help")) {
-            out.println(USAGE);
-            return args.length == 0 ? 2 : 0;
+        return Cli.execute(commandLine(out, err), args, out, err);
+    }
+
+    /** No command given: the usage, and exit 2. */
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+        return Cli.BAD_ARGUMENTS;
+    }
+
+    /** Every command, in the order the usage lists them. */
+    static CommandLine commandLine(PrintStream out, PrintStream err) {
+        CommandLine cl = new CommandLine(new Touchpoint());
+        cl.addSubcommand("demo", new DemoCommand());
+        cl.addSubcommand("stack", unconverted(StackCommand::run, out, err,
+                "up|down|status: a local Kafka (KRaft) and influxd on loopback, data under .stack/"));
+        cl.addSubcommand("run", unconverted(RunCommand::run, out, err,
+                "run the monitor job in a local Flink mini-cluster (live, or --bounded), or submit it to a Flink "
+                        + "cluster with --cluster URL"));
+        cl.addSubcommand("cluster", unconverted(ClusterCommand::run, out, err,
+                "up|down|status|busy: a Flink session cluster (JobManager, TaskManagers) on loopback"));
+        cl.addSubcommand("simulate", unconverted(SimulateCommand::run, out, err,
+                "publish realistic synthetic contact-centre traffic to Kafka"));
+        cl.addSubcommand("replay", new ReplayCommand(Cli.terminal(err)));
+        cl.addSubcommand("gateway", unconverted(GatewayCommand::run, out, err,
+                "HTTP ingest: JSON events and Chatwoot webhooks published to Kafka"));
+        cl.addSubcommand("alerts", new AlertsCommand());
+        cl.addSubcommand("bench", unconverted(BenchCommand::run, out, err,
+                "measure throughput against a local Kafka topic (docs/benchmarks.md)"));
+        cl.addSubcommand("completion", new Completion());
+        return cl;
+    }
+
+    /** A command's own main, for commands that still parse their arguments by hand. */
+    interface Main {
+        int run(String[] args, PrintStream out, PrintStream err);
+    }
+
+    /** Passes every argument, --help included, to a command that parses its arguments itself. */
+    @Command
+    static final class Unconverted implements Callable<Integer> {
+
+        @Parameters(arity = "0..*", hidden = true)
+        List<String> args = new ArrayList<>();
+
+        private final Main main;
+        private final PrintStream out;
+        private final PrintStream err;
+
+        Unconverted(Main main, PrintStream out, PrintStream err) {
+            this.main = main;
+            this.out = out;
+            this.err = err;
         }
-        String[] rest = Arrays.copyOfRange(args, 1, args.length);
-        try {
-            return switch (args[0]) {
-                case "demo" -> DemoCommand.run(rest, out, err);
-                case "stack" -> StackCommand.run(rest, out, err);
-                case "run" -> RunCommand.run(rest, out, err);
-                case "cluster" -> ClusterCommand.run(rest, out, err);
-                case "simulate" -> SimulateCommand.run(rest, out, err);
-                case "replay" -> ReplayCommand.run(rest, out, err);
-                case "gateway" -> GatewayCommand.run(rest, out, err);
-                case "bench" -> BenchCommand.run(rest, out, err);
-                default -> {
-                    err.println("touchpoint: unknown command '" + args[0] + "' (see bin/touchpoint --help)");
-                    yield 2;
+
+        @Override
+        public Integer call() {
+            return main.run(args.toArray(String[]::new), out, err);
+        }
+    }
+
+    private static CommandLine unconverted(Main main, PrintStream out, PrintStream err, String summary) {
+        CommandLine cl = new CommandLine(new Unconverted(main, out, err));
+        cl.setUnmatchedOptionsArePositionalParams(true);
+        cl.getCommandSpec().usageMessage().description(summary);
+        return cl;
+    }
+
+    /** {@code touchpoint completion}: a bash (and zsh) completion script generated from the same declarations. */
+    @Command(name = "completion", mixinStandardHelpOptions = true, versionProvider = Version.class,
+            description = {"Prints a bash/zsh completion script: source <(bin/touchpoint completion)",
+                "It completes 'touchpoint' (bin/ on the PATH) and 'bin/touchpoint'."})
+    static final class Completion implements Callable<Integer> {
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            CommandLine root = spec.root().commandLine();
+            String script = AutoComplete.bash("touchpoint", root);
+            spec.commandLine().getOut().print(script);
+            spec.commandLine().getOut().println("complete -F _complete_touchpoint -o default bin/touchpoint ./bin/touchpoint");
+            return Cli.OK;
+        }
+    }
+
+    /** The project version, filled in by Maven. */
+    public static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() throws IOException {
+            Properties p = new Properties();
+            try (InputStream in = Touchpoint.class.getResourceAsStream("version.properties")) {
+                if (in != null) {
+                    p.load(in);
                 }
-            };
-        } catch (RuntimeException e) {
-            err.println("touchpoint " + args[0] + ": " + oneLine(e));
-            return 1;
+            }
+            return new String[] {"touchpoint " + p.getProperty("version", "unknown")
+                    + " (Java " + System.getProperty("java.version") + ")"};
         }
     }
 

@@ -13,6 +13,7 @@ import io.touchpoint.avro.SurveyType;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.FilterInputStream;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
@@ -27,6 +28,7 @@ import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -72,7 +74,12 @@ public final class JsonLines {
     }
 
     public static void read(Path file, Handler handler) throws IOException {
-        try (InputStream raw = Files.newInputStream(file);
+        read(file, handler, new AtomicLong());
+    }
+
+    /** @param bytesRead advanced as the file is read (compressed bytes for .gz), for a progress line */
+    public static void read(Path file, Handler handler, AtomicLong bytesRead) throws IOException {
+        try (InputStream raw = new CountingInputStream(Files.newInputStream(file), bytesRead);
                 InputStream in = file.toString().endsWith(".gz") ? new GZIPInputStream(raw, 1 << 16) : raw;
                 BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
             long number = 0;
@@ -91,6 +98,34 @@ public final class JsonLines {
                     handler.badLine(e);
                 }
             }
+        }
+    }
+
+    /** Counts the bytes read through it. */
+    private static final class CountingInputStream extends FilterInputStream {
+        private final AtomicLong count;
+
+        CountingInputStream(InputStream in, AtomicLong count) {
+            super(in);
+            this.count = count;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                count.incrementAndGet();
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            int n = super.read(buffer, offset, length);
+            if (n > 0) {
+                count.addAndGet(n);
+            }
+            return n;
         }
     }
 

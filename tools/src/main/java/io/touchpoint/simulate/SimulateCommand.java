@@ -2,13 +2,17 @@ package io.touchpoint.simulate;
 
 import io.touchpoint.avro.InteractionEvent;
 import io.touchpoint.avro.SurveyResponse;
+import io.touchpoint.cli.Cli;
 import io.touchpoint.cli.Preflight;
+import io.touchpoint.cli.Progress;
+import io.touchpoint.cli.ProgressLine;
 import io.touchpoint.config.MonitorConfig;
 import io.touchpoint.config.MonitorOptions;
 import io.touchpoint.replay.JsonLines;
 import io.touchpoint.replay.Publisher;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,6 +21,7 @@ import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.LongConsumer;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.configuration.Configuration;
 import org.apache.kafka.common.KafkaException;
@@ -30,9 +35,10 @@ public final class SimulateCommand {
             "",
             "Realistic contact-centre traffic on every channel: conversations with bots, agents, reopens,",
             "abandonment and cancellations, and surveys. The same seed and period give the same traffic.",
-            "  --scenario NAME   steady (default), email-outage, chat-surge, nps-drop, chat-agents-offline,",
+            "  --scenario NAME   one of " + String.join(", ", Scenario.builtIn()) + " (default steady),",
             "                    or a scenario file (see tools/src/main/resources/scenarios/*.properties)",
-            "  --speed max       simulate the DURATION that ends now (or at --end) and publish it at once",
+            "  --speed max       simulate the DURATION that ends now (or at --end) and publish it at once, with a",
+            "                    progress line on stderr (in place on a terminal, else every 10 s)",
             "  --speed X         live: publish as it happens, X times faster than real time, event times = now",
             "                    (default 1; delays shrink by X)",
             "  --duration D      e.g. 90m, 3h, 2d (default 3h with --speed max, else 1h)",
@@ -127,8 +133,16 @@ public final class SimulateCommand {
                 out.println("simulating " + scenario.name() + " live at " + speed + "x for " + duration
                         + " (Ctrl-C stops)");
             }
-            publish(simulator, publisher, maxSpeed ? 0 : speed, start.toEpochMilli());
+            ProgressLine progress = ProgressLine.progress(new PrintWriter(err, true), Cli.terminal(err));
+            long started = System.nanoTime();
+            long span = duration.toMillis();
+            String spanText = Progress.human(duration) + " of event time";
+            publish(simulator, publisher, maxSpeed ? 0 : speed, start.toEpochMilli(), !maxSpeed ? at -> { }
+                    : at -> progress.update(() -> new Progress(at - start.toEpochMilli(), span,
+                            publisher.interactions() + publisher.surveys(), Instant.ofEpochMilli(at),
+                            Duration.ofNanos(System.nanoTime() - started)).describe("simulate", spanText)));
             publisher.flush();
+            progress.finish();
             out.println("published " + publisher.interactions() + " interactions, " + publisher.surveys()
                     + " surveys (" + scenario.name() + ", seed " + seed
                     + (maxSpeed ? ", " + start + " to " + start.plus(duration) : ", live") + ") to " + bootstrap);
@@ -148,6 +162,12 @@ public final class SimulateCommand {
      */
     public static void publish(Simulator simulator, Publisher publisher, double speed, long start)
             throws InterruptedException {
+        publish(simulator, publisher, speed, start, at -> { });
+    }
+
+    /** @param published told the event time of each record published, for a progress line */
+    static void publish(Simulator simulator, Publisher publisher, double speed, long start, LongConsumer published)
+            throws InterruptedException {
         long wallStart = System.currentTimeMillis();
         while (simulator.hasNext()) {
             SpecificRecord record = simulator.next();
@@ -162,6 +182,7 @@ public final class SimulateCommand {
                 setOccurredAt(record, Instant.ofEpochMilli(due));
             }
             publisher.publish(record);
+            published.accept(occurredAt(record));
         }
     }
 

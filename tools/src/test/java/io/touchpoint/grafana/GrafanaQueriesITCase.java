@@ -3,7 +3,9 @@ package io.touchpoint.grafana;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import io.touchpoint.alerts.AlertEvaluator;
+import io.touchpoint.alerts.AlertRule;
+import io.touchpoint.alerts.Evaluation;
 import io.touchpoint.cli.RunCommand;
 import io.touchpoint.replay.Publisher;
 import io.touchpoint.simulate.Scenario;
@@ -67,8 +69,8 @@ class GrafanaQueriesITCase {
             new Run("steady", HOURS_3, Duration.ofHours(1)));
 
     private static LocalKafka kafka;
-    /** The alert rules by uid, read once. */
-    private static final Map<String, JsonNode> RULES = new TreeMap<>();
+    /** The alert rules by uid, read once, as the product's evaluator reads them. */
+    private static final Map<String, AlertRule> RULES = new TreeMap<>();
     private static LocalInflux influx;
     /** Grafana's "now" per database for event-time measurements: the end of the scenario's incident. */
     private static final Map<String, Long> eventNow = new TreeMap<>();
@@ -77,8 +79,8 @@ class GrafanaQueriesITCase {
 
     @BeforeAll
     static void runScenarios() throws Exception {
-        for (JsonNode rule : Provisioning.rules()) {
-            RULES.put(rule.path("uid").asText(), rule);
+        for (AlertRule rule : AlertRule.load(Provisioning.root().resolve("grafana/provisioning/alerting/rules.yaml"))) {
+            RULES.put(rule.uid(), rule);
         }
         kafka = LocalKafka.start(dir.resolve("kafka"), 0);
         influx = LocalInflux.start(dir.resolve("influx"), 0, false);
@@ -245,48 +247,27 @@ class GrafanaQueriesITCase {
 
     /** The rule's {@code for}, in whole minutes ({@code 0s}, {@code 2m}, {@code 15m}, {@code 1h}). */
     private static int pendingMinutes(String uid) {
-        String pending = RULES.get(uid).path("for").asText("0s");
-        int amount = Integer.parseInt(pending.substring(0, pending.length() - 1));
-        return switch (pending.charAt(pending.length() - 1)) {
-            case 's' -> amount / 60;
-            case 'm' -> amount;
-            case 'h' -> amount * 60;
-            default -> throw new IllegalArgumentException("pending period " + pending + " of " + uid);
-        };
+        return RULES.get(uid).pendingMinutes();
     }
 
     /** The series whose value crosses the rule's threshold. */
     private static List<String> firing(String uid, Map<String, Double> values) {
-        JsonNode threshold = Provisioning.evaluator(RULES.get(uid));
-        double bound = threshold.path("params").get(0).asDouble();
-        boolean below = threshold.path("type").asText().equals("lt");
-        return values.entrySet().stream().filter(e -> below ? e.getValue() < bound : e.getValue() > bound)
-                .map(Map.Entry::getKey).toList();
+        AlertRule rule = RULES.get(uid);
+        return values.entrySet().stream().filter(e -> rule.holds(e.getValue())).map(Map.Entry::getKey).toList();
     }
 
     /**
-     * rule uid -> series (channel or source) -> the value the rule's "last" reducer sees at an evaluation
-     * {@code minutesAgo} before "now".
+     * rule uid -> series (channel or source) -> the value the rule's reducer sees at an evaluation
+     * {@code minutesAgo} before "now", as {@code bin/touchpoint alerts} evaluates it.
      */
     private static Map<String, Map<String, Double>> values(String database, int minutesAgo) throws Exception {
         Map<String, Map<String, Double>> result = new TreeMap<>();
-        try (InfluxRows rows = new InfluxRows(influx.url(), database)) {
-            for (Map.Entry<String, JsonNode> rule : RULES.entrySet()) {
-                String uid = rule.getKey();
-                JsonNode a = rule.getValue().path("data").get(0);
-                Provisioning.Query q = new Provisioning.Query(uid, a.path("model").path("query").asText(),
-                        a.path("relativeTimeRange").path("from").asLong());
-                Map<String, Double> last = new TreeMap<>();
-                long at = nowFor(database, q) - minutesAgo * 60_000L;
-                for (Map<String, Object> row : rows.query(q.substituted(at, q.lookBackSeconds(), ""))) {
-                    String series = String.valueOf(row.getOrDefault("channel", row.get("source")));
-                    for (Map.Entry<String, Object> e : row.entrySet()) {
-                        if (!List.of("time", "channel", "source").contains(e.getKey()) && e.getValue() instanceof Number n) {
-                            last.put(series, n.doubleValue()); // rows come in time order: the last one wins
-                        }
-                    }
-                }
-                result.put(uid, last);
+        try (AlertEvaluator evaluator = new AlertEvaluator(influx.url(), database, null, null)) {
+            for (AlertRule rule : RULES.values()) {
+                Provisioning.Query q = new Provisioning.Query(rule.uid(), rule.query(), rule.lookBackSeconds());
+                Evaluation evaluation = evaluator.evaluate(rule, nowFor(database, q) - minutesAgo * 60_000L);
+                assertThat(evaluation.error()).as(rule.uid() + " on " + database).isNull();
+                result.put(rule.uid(), new TreeMap<>(evaluation.values()));
             }
         }
         return result;

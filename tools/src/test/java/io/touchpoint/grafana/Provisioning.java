@@ -3,6 +3,7 @@ package io.touchpoint.grafana;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.touchpoint.alerts.GrafanaMacros;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,20 +66,9 @@ final class Provisioning {
             return names;
         }
 
-        /**
-         * The query as Grafana sends it for a time range ending at {@code endMillis}: {@code $timeFilter} becomes
-         * the range, {@code ${__from}} and {@code ${__to}} its ends in epoch milliseconds, {@code $__interval} one
-         * minute, {@code $channel} and {@code $touchpoint} the chosen values (All for touchpoint is Grafana's regex
-         * {@code .*}).
-         */
+        /** The query as Grafana sends it for a time range ending at {@code endMillis} ({@link GrafanaMacros}). */
         String substituted(long endMillis, long rangeSeconds, String channel) {
-            long start = endMillis - rangeSeconds * 1000;
-            return text.replace("$timeFilter", "time >= " + start + "ms and time <= " + endMillis + "ms")
-                    .replace("${__from}", String.valueOf(start))
-                    .replace("${__to}", String.valueOf(endMillis))
-                    .replace("$__interval", "1m")
-                    .replace("$channel", channel)
-                    .replace("$touchpoint", ".*");
+            return GrafanaMacros.substitute(text, endMillis, rangeSeconds, channel);
         }
     }
 

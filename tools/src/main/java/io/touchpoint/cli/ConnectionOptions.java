@@ -1,0 +1,74 @@
+package io.touchpoint.cli;
+
+import io.touchpoint.config.MonitorConfig;
+import io.touchpoint.config.MonitorOptions;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.flink.configuration.Configuration;
+import picocli.CommandLine.Option;
+
+/**
+ * The options several commands share, declared once: {@code --config}, {@code --kafka}, {@code --influx} and
+ * {@code --db}, as picocli mixins (a command mixes in the ones it uses), and the one way they become a
+ * configuration: the file, then the flags, then secrets from the environment ({@link MonitorConfig}).
+ */
+public final class ConnectionOptions {
+
+    private ConnectionOptions() {}
+
+    /** {@code --config FILE}. */
+    public static final class Config {
+        @Option(names = "--config", paramLabel = "FILE", description = "Properties file with any key of README.md, "
+                + "section Configuration (topics, Kafka client and InfluxDB settings); secrets only there or in the "
+                + "environment, never as flags.")
+        Path file;
+    }
+
+    /** {@code --kafka HOST:PORT}. */
+    public static final class Kafka {
+        @Option(names = "--kafka", paramLabel = "HOST:PORT", description = "Kafka bootstrap servers (default: "
+                + "kafka.bootstrap-servers of --config, else 127.0.0.1:9092).")
+        String bootstrap;
+    }
+
+    /** {@code --influx URL --db NAME}. */
+    public static final class Influx {
+        @Option(names = "--influx", paramLabel = "URL", description = "InfluxDB (default: influx.url of --config, "
+                + "else http://127.0.0.1:8086).")
+        String url;
+
+        @Option(names = "--db", paramLabel = "NAME", description = "InfluxDB database (default: influx.database of "
+                + "--config, else touchpoint).")
+        String database;
+    }
+
+    /**
+     * The configuration these options give (any of them may be null: not mixed in).
+     *
+     * @throws Cli.BadInput when the config file cannot be read
+     */
+    public static Configuration load(Config config, Kafka kafka, Influx influx) {
+        Map<String, String> flags = new HashMap<>();
+        if (kafka != null && kafka.bootstrap != null) {
+            flags.put(MonitorOptions.KAFKA_BOOTSTRAP.key(), kafka.bootstrap);
+        }
+        if (influx != null && influx.url != null) {
+            flags.put(MonitorOptions.INFLUX_URL.key(), influx.url);
+        }
+        if (influx != null && influx.database != null) {
+            flags.put(MonitorOptions.INFLUX_DATABASE.key(), influx.database);
+        }
+        Path file = config == null ? null : config.file;
+        if (file != null && !Files.isRegularFile(file)) {
+            throw new Cli.BadInput("cannot read config " + file + " (no such file)");
+        }
+        try {
+            return MonitorConfig.load(file, flags, System.getenv());
+        } catch (IOException | IllegalArgumentException e) {
+            throw new Cli.BadInput("config " + file + ": " + e.getMessage());
+        }
+    }
+}
