@@ -3,11 +3,10 @@ package io.touchpoint.churn;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.touchpoint.avro.RiskLevel;
+import io.touchpoint.testing.PojoTypes;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
-import org.apache.flink.api.java.typeutils.GenericTypeInfo;
-import org.apache.flink.api.java.typeutils.PojoTypeInfo;
 import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
 import org.junit.jupiter.api.Test;
@@ -29,17 +28,8 @@ class ChurnStateTest {
 
     @Test
     void stateAndOutputsArePojosWithoutGenericFields() {
-        for (Class<?> type : new Class<?>[] {ChurnState.class, ChurnReplay.class, ChurnInput.class, LevelChange.class,
-                ChurnDelta.class}) {
-            TypeInformation<?> info = TypeInformation.of(type);
-            assertThat(info).as(type.getSimpleName()).isInstanceOf(PojoTypeInfo.class);
-            PojoTypeInfo<?> pojo = (PojoTypeInfo<?>) info;
-            for (int i = 0; i < pojo.getArity(); i++) {
-                assertThat(pojo.getPojoFieldAt(i).getTypeInformation())
-                        .as(type.getSimpleName() + "." + pojo.getPojoFieldAt(i).getField().getName())
-                        .isNotInstanceOf(GenericTypeInfo.class);
-            }
-        }
+        PojoTypes.assertPojosWithoutGenericFields(ChurnState.class, ChurnReplay.class, ChurnInput.class,
+                LevelChange.class, ChurnDelta.class);
     }
 
     @Test
