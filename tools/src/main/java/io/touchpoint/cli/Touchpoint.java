@@ -61,8 +61,7 @@ public final class Touchpoint implements Callable<Integer> {
                         + "cluster with --cluster URL"));
         cl.addSubcommand("cluster", unconverted(ClusterCommand::run, out, err,
                 "up|down|status|busy: a Flink session cluster (JobManager, TaskManagers) on loopback"));
-        cl.addSubcommand("simulate", unconverted(SimulateCommand::run, out, err,
-                "publish realistic synthetic contact-centre traffic to Kafka"));
+        cl.addSubcommand("simulate", new SimulateCommand(Cli.terminal(err)));
         cl.addSubcommand("replay", new ReplayCommand(Cli.terminal(err)));
         cl.addSubcommand("gateway", unconverted(GatewayCommand::run, out, err,
                 "HTTP ingest: JSON events and Chatwoot webhooks published to Kafka"));

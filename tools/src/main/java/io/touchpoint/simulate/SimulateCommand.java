@@ -3,9 +3,12 @@ package io.touchpoint.simulate;
 import io.touchpoint.avro.InteractionEvent;
 import io.touchpoint.avro.SurveyResponse;
 import io.touchpoint.cli.Cli;
+import io.touchpoint.cli.ConnectionOptions;
 import io.touchpoint.cli.Preflight;
 import io.touchpoint.cli.Progress;
 import io.touchpoint.cli.ProgressLine;
+import io.touchpoint.cli.ScenarioNames;
+import io.touchpoint.cli.Touchpoint;
 import io.touchpoint.config.MonitorConfig;
 import io.touchpoint.config.MonitorOptions;
 import io.touchpoint.replay.JsonLines;
@@ -13,85 +16,106 @@ import io.touchpoint.replay.Publisher;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.Locale;
-import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.function.LongConsumer;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.configuration.Configuration;
 import org.apache.kafka.common.KafkaException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code touchpoint simulate}: synthetic traffic to Kafka (or to a JSON Lines file). */
-public final class SimulateCommand {
+@Command(name = "simulate", mixinStandardHelpOptions = true, versionProvider = Touchpoint.Version.class,
+        sortOptions = false, header = "publish realistic synthetic contact-centre traffic to Kafka",
+        description = {
+            "Realistic contact-centre traffic on every channel: conversations with bots, agents, reopens, abandonment "
+                    + "and cancellations, and surveys. The same seed and period give the same traffic.",
+            "With --speed max a progress line goes to stderr (in place on a terminal, else every 10 s)."})
+public final class SimulateCommand implements Callable<Integer> {
 
-    static final String USAGE = String.join("\n",
-            "usage: touchpoint simulate [--scenario NAME|FILE] [--speed X|max] [--duration D] [--seed N] [--scale X]",
-            "                           [--kafka HOST:PORT] [--config FILE] [--output FILE.jsonl[.gz]] [--end INSTANT]",
-            "",
-            "Realistic contact-centre traffic on every channel: conversations with bots, agents, reopens,",
-            "abandonment and cancellations, and surveys. The same seed and period give the same traffic.",
-            "  --scenario NAME   one of " + String.join(", ", Scenario.builtIn()) + " (default steady),",
-            "                    or a scenario file (see tools/src/main/resources/scenarios/*.properties)",
-            "  --speed max       simulate the DURATION that ends now (or at --end) and publish it at once, with a",
-            "                    progress line on stderr (in place on a terminal, else every 10 s)",
-            "  --speed X         live: publish as it happens, X times faster than real time, event times = now",
-            "                    (default 1; delays shrink by X)",
-            "  --duration D      e.g. 90m, 3h, 2d (default 3h with --speed max, else 1h)",
-            "  --seed N          default 1",
-            "  --scale X         X times the steady volume of every channel (default 1), for big centres",
-            "  --output FILE     write JSON Lines (.gz: gzipped) instead of publishing, for replay",
-            "  --end INSTANT     with --speed max or --output: the period ends here (default: the current minute)",
-            "  --kafka H:P       default 127.0.0.1:9092; topics and client settings (SASL) come from --config");
+    @Spec
+    CommandSpec spec;
 
-    private SimulateCommand() {}
+    @Option(names = "--scenario", paramLabel = "NAME|FILE", completionCandidates = ScenarioNames.class,
+            description = "One of ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}), or a scenario file "
+                    + "(see tools/src/main/resources/scenarios/*.properties).")
+    String scenarioName = "steady";
 
+    @Option(names = "--speed", paramLabel = "X|max", description = "max: simulate the DURATION that ends now (or at "
+            + "--end) and publish it at once. X: live, publish as it happens X times faster than real time, event "
+            + "times = now, delays shrink by X (default: ${DEFAULT-VALUE}).")
+    String speedText = "1";
+
+    @Option(names = "--duration", paramLabel = "D", description = "e.g. 90m, 3h, 2d (default: 3h with --speed max "
+            + "or --output, else 1h).")
+    String durationText;
+
+    @Option(names = "--seed", paramLabel = "N", description = "Random seed (default: ${DEFAULT-VALUE}).")
+    String seedText = "1";
+
+    @Option(names = "--scale", paramLabel = "X", description = "X times the steady volume of every channel, for big "
+            + "centres (default: ${DEFAULT-VALUE}).")
+    String scaleText = "1";
+
+    @Option(names = "--output", paramLabel = "FILE.jsonl[.gz]", description = "Write JSON Lines (.gz: gzipped) "
+            + "instead of publishing, for replay.")
+    Path output;
+
+    @Option(names = "--end", paramLabel = "INSTANT", description = "With --speed max or --output: the period ends "
+            + "here (default: the current minute).")
+    String endText;
+
+    @Mixin
+    ConnectionOptions.Kafka kafka;
+
+    @Mixin
+    ConnectionOptions.Config config;
+
+    private final boolean terminal;
+
+    public SimulateCommand(boolean terminal) {
+        this.terminal = terminal;
+    }
+
+    /** {@code touchpoint simulate ARGS}, through the dispatcher so that help and errors name the full command. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
-        String scenarioName = "steady";
-        Double speed = 1.0;
-        Duration duration = null;
-        long seed = 1;
-        double scale = 1;
-        String kafka = null;
-        Path configFile = null;
-        Path output = null;
-        Instant end = null;
+        String[] full = new String[args.length + 1];
+        full[0] = "simulate";
+        System.arraycopy(args, 0, full, 1, args.length);
+        return Touchpoint.run(full, out, err);
+    }
+
+    @Override
+    public Integer call() {
+        Double speed;
+        Duration duration;
+        long seed;
+        double scale;
+        Instant end;
         Scenario scenario;
+        Configuration settings = ConnectionOptions.load(config, kafka, null);
         try {
-            for (int i = 0; i < args.length; i++) {
-                switch (args[i]) {
-                    case "--help", "-h" -> {
-                        out.println(USAGE);
-                        return 0;
-                    }
-                    case "--scenario" -> scenarioName = value(args, ++i, "--scenario");
-                    case "--speed" -> speed = speed(value(args, ++i, "--speed"));
-                    case "--duration" -> duration = duration(value(args, ++i, "--duration"));
-                    case "--seed" -> seed = seed(value(args, ++i, "--seed"));
-                    case "--scale" -> scale = scale(value(args, ++i, "--scale"));
-                    case "--kafka" -> kafka = value(args, ++i, "--kafka");
-                    case "--config" -> configFile = Path.of(value(args, ++i, "--config"));
-                    case "--output" -> output = Path.of(value(args, ++i, "--output"));
-                    case "--end" -> end = instant(value(args, ++i, "--end"));
-                    default -> throw new IllegalArgumentException("unknown argument '" + args[i] + "' (see --help)");
-                }
-            }
-            if (configFile != null && !Files.isRegularFile(configFile)) {
-                throw new IllegalArgumentException("cannot read config " + configFile + " (no such file)");
-            }
+            speed = speed(speedText);
+            duration = durationText == null ? null : duration(durationText);
+            seed = seed(seedText);
+            scale = scale(scaleText);
+            end = endText == null ? null : instant(endText);
             scenario = Scenario.named(scenarioName);
         } catch (IllegalArgumentException e) {
-            err.println("touchpoint simulate: " + e.getMessage());
-            return 2;
+            throw new Cli.BadInput(e.getMessage());
         }
         boolean maxSpeed = speed == null;
         if (end != null && !maxSpeed && output == null) {
-            err.println("touchpoint simulate: --end needs --speed max or --output (live traffic starts now)");
-            return 2;
+            throw new Cli.BadInput("--end needs --speed max or --output (live traffic starts now)");
         }
         if (duration == null) {
             duration = maxSpeed || output != null ? Duration.ofHours(3) : Duration.ofHours(1);
@@ -103,37 +127,34 @@ public final class SimulateCommand {
         } else {
             start = Instant.now();
         }
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
         Simulator simulator = new Simulator(scenario, start, duration, seed, scale);
         if (output != null) {
             try {
                 long n = JsonLines.write(output, simulator);
                 out.println("wrote " + n + " records (" + scenario.name() + ", seed " + seed + ", " + start + " to "
                         + start.plus(duration) + ") to " + output);
-                return 0;
+                return Cli.OK;
             } catch (IOException e) {
-                err.println("touchpoint simulate: cannot write " + output + ": " + e.getMessage());
-                return 1;
+                throw new IllegalStateException("cannot write " + output + ": " + e.getMessage());
             }
         }
-        Configuration config;
-        String bootstrap;
+        // an unreachable broker: nothing was published (exit 2)
+        String bootstrap = settings.get(MonitorOptions.KAFKA_BOOTSTRAP);
         try {
-            config = MonitorConfig.load(configFile,
-                    kafka == null ? Map.of() : Map.of(MonitorOptions.KAFKA_BOOTSTRAP.key(), kafka), System.getenv());
-            bootstrap = config.get(MonitorOptions.KAFKA_BOOTSTRAP);
-            Preflight.requireKafka(bootstrap, MonitorConfig.kafkaClientProperties(config));
-        } catch (IOException | IllegalArgumentException | IllegalStateException e) {
-            // a bad config file or an unreachable broker: nothing was published
-            err.println("touchpoint simulate: " + e.getMessage());
-            return 2;
+            Preflight.requireKafka(bootstrap, MonitorConfig.kafkaClientProperties(settings));
+        } catch (IllegalStateException e) {
+            throw new Cli.BadInput(e.getMessage());
         }
-        try (Publisher publisher = new Publisher(bootstrap, config.get(MonitorOptions.TOPIC_INTERACTIONS),
-                config.get(MonitorOptions.TOPIC_SURVEYS), MonitorConfig.kafkaClientProperties(config))) {
+        try (Publisher publisher = new Publisher(bootstrap, settings.get(MonitorOptions.TOPIC_INTERACTIONS),
+                settings.get(MonitorOptions.TOPIC_SURVEYS), MonitorConfig.kafkaClientProperties(settings))) {
             if (!maxSpeed) {
                 out.println("simulating " + scenario.name() + " live at " + speed + "x for " + duration
                         + " (Ctrl-C stops)");
+                out.flush();
             }
-            ProgressLine progress = ProgressLine.progress(new PrintWriter(err, true), Cli.terminal(err));
+            ProgressLine progress = ProgressLine.progress(err, terminal);
             long started = System.nanoTime();
             long span = duration.toMillis();
             String spanText = Progress.human(duration) + " of event time";
@@ -146,10 +167,9 @@ public final class SimulateCommand {
             out.println("published " + publisher.interactions() + " interactions, " + publisher.surveys()
                     + " surveys (" + scenario.name() + ", seed " + seed
                     + (maxSpeed ? ", " + start + " to " + start.plus(duration) : ", live") + ") to " + bootstrap);
-            return 0;
-        } catch (IllegalStateException | KafkaException e) {
-            err.println("touchpoint simulate: " + e.getMessage());
-            return 1;
+            return Cli.OK;
+        } catch (KafkaException e) {
+            throw new IllegalStateException(e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return 130;
@@ -197,13 +217,6 @@ public final class SimulateCommand {
         } else {
             ((SurveyResponse) record).setOccurredAt(at);
         }
-    }
-
-    private static String value(String[] args, int i, String flag) {
-        if (i >= args.length) {
-            throw new IllegalArgumentException(flag + " needs a value");
-        }
-        return args[i];
     }
 
     /** null for {@code max}. */

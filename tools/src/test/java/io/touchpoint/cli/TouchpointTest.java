@@ -57,9 +57,9 @@ class TouchpointTest {
 
     @Test
     void commandsNotOnPicocliYetGetEveryArgument() {
-        Result r = run("simulate", "--help");
+        Result r = run("run", "--help");
         assertThat(r.code()).isZero();
-        assertThat(r.out()).startsWith("usage: touchpoint simulate");
+        assertThat(r.out()).startsWith("usage: touchpoint run");
     }
 
     /** The shared options, mixed in as a command does. */
