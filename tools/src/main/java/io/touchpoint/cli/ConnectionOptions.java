@@ -51,7 +51,17 @@ public final class ConnectionOptions {
      * @throws Cli.BadInput when the config file cannot be read
      */
     public static Configuration load(Config config, Kafka kafka, Influx influx) {
-        Map<String, String> flags = new HashMap<>();
+        return load(config, kafka, influx, Map.of(), System.getenv());
+    }
+
+    /**
+     * The same, with a command's own flags (config keys to values) over the file, and the given environment.
+     *
+     * @throws Cli.BadInput when the config file cannot be read
+     */
+    public static Configuration load(Config config, Kafka kafka, Influx influx, Map<String, String> commandFlags,
+            Map<String, String> env) {
+        Map<String, String> flags = new HashMap<>(commandFlags);
         if (kafka != null && kafka.bootstrap != null) {
             flags.put(MonitorOptions.KAFKA_BOOTSTRAP.key(), kafka.bootstrap);
         }
@@ -66,7 +76,7 @@ public final class ConnectionOptions {
             throw new Cli.BadInput("cannot read config " + file + " (no such file)");
         }
         try {
-            return MonitorConfig.load(file, flags, System.getenv());
+            return MonitorConfig.load(file, flags, env);
         } catch (IOException | IllegalArgumentException e) {
             throw new Cli.BadInput("config " + file + ": " + e.getMessage());
         }

@@ -63,8 +63,7 @@ public final class Touchpoint implements Callable<Integer> {
                 "up|down|status|busy: a Flink session cluster (JobManager, TaskManagers) on loopback"));
         cl.addSubcommand("simulate", new SimulateCommand(Cli.terminal(err)));
         cl.addSubcommand("replay", new ReplayCommand(Cli.terminal(err)));
-        cl.addSubcommand("gateway", unconverted(GatewayCommand::run, out, err,
-                "HTTP ingest: JSON events and Chatwoot webhooks published to Kafka"));
+        cl.addSubcommand("gateway", new GatewayCommand(err));
         cl.addSubcommand("alerts", new AlertsCommand());
         cl.addSubcommand("bench", unconverted(BenchCommand::run, out, err,
                 "measure throughput against a local Kafka topic (docs/benchmarks.md)"));

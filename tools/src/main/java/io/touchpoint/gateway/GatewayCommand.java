@@ -1,75 +1,103 @@
 package io.touchpoint.gateway;
 
+import io.touchpoint.cli.Cli;
+import io.touchpoint.cli.ConnectionOptions;
 import io.touchpoint.cli.Preflight;
+import io.touchpoint.cli.Touchpoint;
 import io.touchpoint.config.MonitorConfig;
 import io.touchpoint.config.MonitorOptions;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.io.PrintWriter;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.configuration.Configuration;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code touchpoint gateway}: the HTTP ingest gateway, until Ctrl-C or SIGTERM. */
-public final class GatewayCommand {
-
-    static final String USAGE = String.join("\n",
-            "usage: touchpoint gateway [--port 8090] [--bind ADDRESS] [--kafka HOST:PORT] [--config FILE]",
-            "",
+@Command(name = "gateway", mixinStandardHelpOptions = true, versionProvider = Touchpoint.Version.class,
+        sortOptions = false, header = "HTTP ingest: JSON events and Chatwoot webhooks published to Kafka",
+        description = {
             "An HTTP server that publishes what it is sent to cx.interactions and cx.surveys, as replay does:",
-            "  POST /v1/events                   the JSON Lines form (one object, an array, or one object per line);",
-            "                                    202 with counts per topic, or 400 naming each bad line",
-            "  POST /v1/webhooks/chatwoot[/TOKEN] Chatwoot webhooks, mapped as docs/chatwoot.md says",
-            "  GET  /v1/stats                    published, ignored and refused counts; GET /healthz: liveness",
-            "Requests need the token (Authorization: Bearer TOKEN, or as the last path segment of a webhook URL),",
-            "from " + GatewayOptions.ENV_TOKEN + " or gateway.token in the config file, never a flag. A 2xx is sent only",
-            "after Kafka acknowledged; otherwise 503 with Retry-After. Listens on 127.0.0.1 unless --bind says otherwise.");
+            "  POST /v1/events                     the JSON Lines form (one object, an array, or one object per "
+                    + "line); 202 with counts per topic, or 400 naming each bad line",
+            "  POST /v1/webhooks/chatwoot[/TOKEN]  Chatwoot webhooks, mapped as docs/chatwoot.md says",
+            "  GET  /v1/stats                      published, ignored and refused counts; GET /healthz: liveness",
+            "Requests need the token (Authorization: Bearer TOKEN, or as the last path segment of a webhook URL), "
+                    + "from " + GatewayOptions.ENV_TOKEN + " or gateway.token in the config file, never a flag. A "
+                    + "2xx is sent only after Kafka acknowledged; otherwise 503 with Retry-After."})
+public final class GatewayCommand implements Callable<Integer> {
 
-    private GatewayCommand() {}
+    @Spec
+    CommandSpec spec;
 
-    public static int run(String[] args, PrintStream out, PrintStream err) {
-        return run(args, out, err, System.getenv(), new CountDownLatch(1));
-    }
+    @Option(names = "--port", paramLabel = "PORT", description = "HTTP port, 0 for any free one (default: "
+            + "gateway.port of --config, else 8090).")
+    Integer port;
+
+    @Option(names = "--bind", paramLabel = "ADDRESS", description = "Address to listen on (default: "
+            + "gateway.bind-address of --config, else 127.0.0.1).")
+    String bind;
+
+    @Mixin
+    ConnectionOptions.Kafka kafka;
+
+    @Mixin
+    ConnectionOptions.Config config;
+
+    private final Map<String, String> env;
+    private final CountDownLatch stop;
+    private final PrintStream log;
 
     /**
      * @param stop counted down to stop the gateway (by the shutdown hook when run from the command line)
+     * @param log where the gateway logs refused requests and Kafka trouble (stderr)
      */
+    GatewayCommand(Map<String, String> env, CountDownLatch stop, PrintStream log) {
+        this.env = env;
+        this.stop = stop;
+        this.log = log;
+    }
+
+    public GatewayCommand(PrintStream log) {
+        this(System.getenv(), new CountDownLatch(1), log);
+    }
+
+    /** {@code touchpoint gateway ARGS}, as the dispatcher runs it but with a given environment and stop signal. */
     static int run(String[] args, PrintStream out, PrintStream err, Map<String, String> env, CountDownLatch stop) {
+        return Cli.execute(new GatewayCommand(env, stop, err), args, out, err);
+    }
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
         Map<String, String> flags = new HashMap<>();
-        Path configFile = null;
-        Configuration config;
+        if (port != null) {
+            flags.put(GatewayOptions.PORT.key(), Integer.toString(port));
+        }
+        if (bind != null) {
+            flags.put(GatewayOptions.BIND_ADDRESS.key(), bind);
+        }
+        Configuration config = ConnectionOptions.load(this.config, kafka, null, flags, env);
+        if (env.containsKey(GatewayOptions.ENV_TOKEN)) {
+            config.set(GatewayOptions.TOKEN, env.get(GatewayOptions.ENV_TOKEN));
+        }
         try {
-            for (int i = 0; i < args.length; i++) {
-                switch (args[i]) {
-                    case "--help", "-h" -> {
-                        out.println(USAGE);
-                        return 0;
-                    }
-                    case "--port" -> flags.put(GatewayOptions.PORT.key(), value(args, ++i, "--port"));
-                    case "--bind" -> flags.put(GatewayOptions.BIND_ADDRESS.key(), value(args, ++i, "--bind"));
-                    case "--kafka" -> flags.put(MonitorOptions.KAFKA_BOOTSTRAP.key(), value(args, ++i, "--kafka"));
-                    case "--config" -> configFile = Path.of(value(args, ++i, "--config"));
-                    default -> throw new IllegalArgumentException("unknown argument '" + args[i] + "' (see --help)");
-                }
-            }
-            if (configFile != null && !Files.isRegularFile(configFile)) {
-                throw new IllegalArgumentException("cannot read config " + configFile + " (no such file)");
-            }
-            config = MonitorConfig.load(configFile, flags, env);
-            if (env.containsKey(GatewayOptions.ENV_TOKEN)) {
-                config.set(GatewayOptions.TOKEN, env.get(GatewayOptions.ENV_TOKEN));
-            }
             GatewayOptions.token(config);
-            int port = config.get(GatewayOptions.PORT);
-            if (port < 0 || port > 65535) {
-                throw new IllegalArgumentException("--port must be 0-65535, got " + port);
-            }
-        } catch (IOException | IllegalArgumentException e) {
-            err.println("touchpoint gateway: " + e.getMessage());
-            return 2;
+        } catch (IllegalArgumentException e) {
+            throw new Cli.BadInput(e.getMessage());
+        }
+        int listen = config.get(GatewayOptions.PORT);
+        if (listen < 0 || listen > 65535) {
+            throw new Cli.BadInput("--port must be 0-65535, got " + listen);
         }
         String bootstrap = config.get(MonitorOptions.KAFKA_BOOTSTRAP);
         try {
@@ -80,14 +108,12 @@ public final class GatewayCommand {
         }
         IngestGateway gateway;
         try {
-            gateway = IngestGateway.start(config, err);
+            gateway = IngestGateway.start(config, log);
         } catch (IllegalArgumentException e) {
-            err.println("touchpoint gateway: " + e.getMessage());
-            return 2;
+            throw new Cli.BadInput(e.getMessage());
         } catch (IOException e) {
-            err.println("touchpoint gateway: cannot listen on " + config.get(GatewayOptions.BIND_ADDRESS) + ":"
+            throw new IllegalStateException("cannot listen on " + config.get(GatewayOptions.BIND_ADDRESS) + ":"
                     + config.get(GatewayOptions.PORT) + " (" + e.getMessage() + ")");
-            return 1;
         }
         CountDownLatch closed = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
@@ -115,13 +141,6 @@ public final class GatewayCommand {
                 // the hook itself is what stopped us
             }
         }
-        return 0;
-    }
-
-    private static String value(String[] args, int i, String flag) {
-        if (i >= args.length) {
-            throw new IllegalArgumentException(flag + " needs a value");
-        }
-        return args[i];
+        return Cli.OK;
     }
 }
