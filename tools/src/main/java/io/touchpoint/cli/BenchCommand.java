@@ -24,9 +24,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.Callable;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -37,96 +37,167 @@ import org.influxdb.InfluxDB;
 import org.influxdb.InfluxDBFactory;
 import org.influxdb.dto.Query;
 import org.influxdb.dto.QueryResult;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code touchpoint bench}: throughput of the whole job against its ceiling, on this machine. Kafka runs in its own
  * JVM and influxd in its own process, so the heap figure is the job's (plus this driver's consumer).
  */
-public final class BenchCommand {
+@Command(name = "bench", mixinStandardHelpOptions = true, versionProvider = Touchpoint.Version.class,
+        sortOptions = false, header = "measure throughput against a local Kafka topic (docs/benchmarks.md)",
+        subcommands = {BenchCommand.ChurnState.class, BenchCommand.ConversationState.class, BenchCommand.Live.class},
+        description = {
+            "Pre-fills local Kafka topics (3 partitions each) with N simulated events, then measures (1) the ceiling: "
+                    + "one plain KafkaConsumer reading and Avro-decoding every record, and (2) the monitor job, "
+                    + "bounded, at parallelism P writing to a local influxd. Prints events/s for both, their ratio, "
+                    + "simulated days per second, points/s and the peak heap used, and (3) the raw-writer peer: as "
+                    + "many points as the job wrote, sent to the same influxd by plain HTTP writers (one per sink "
+                    + "writer, same batch size) as fast as they go; the job's points/s as a ratio of it."})
+public final class BenchCommand implements Callable<Integer> {
 
-    static final String USAGE = String.join("\n",
-            "usage: touchpoint bench [--events N] [--scale X] [--sink influx|discard] [--parallelism P] [--seed S]",
-            "                        [--influx-outage SECONDS]",
-            "       touchpoint bench churn-state [--customers N]",
-            "       touchpoint bench conversation-state [--conversations N]",
-            "       touchpoint bench live [--minutes M] [--scale X] [--parallelism P]",
-            "",
-            "Pre-fills local Kafka topics (3 partitions each) with N simulated events (default 1000000), then",
-            "measures (1) the ceiling: one plain KafkaConsumer reading and Avro-decoding every record, and",
-            "(2) the monitor job, bounded, at parallelism P (default 2) writing to a local influxd.",
-            "Prints events/s for both, their ratio, simulated days per second, points/s and the peak heap used,",
-            "and (3) the raw-writer peer: as many points as the job wrote, sent to the same influxd by plain HTTP",
-            "writers (one per sink writer, same batch size) as fast as they go; the job's points/s as a ratio of it.",
-            "--scale X: X times the steady volume of every channel (default 1): N events cover hours, not weeks.",
-            "--sink discard: the same job with a sink that counts and drops its points (the job's own cost).",
-            "--influx-outage S: influxd is killed once the first points arrive and started again S seconds later;",
-            "prints the heap (after a full GC) when it went away and when it came back, and the peak in between.",
-            "churn-state: heap and serialized bytes per tracked customer of the churn-risk state (default 5000000).",
-            "live: the job unbounded at default settings under steady traffic published as it happens (simulate",
-            "--speed 1) for M minutes (default 10); prints the delay from each minute's end until its interactions,",
-            "nps (1m) and backlog points are readable in InfluxDB (p50, p99, max).",
-            "conversation-state: heap and serialized bytes per open conversation of the reply-clock state, timer",
-            "included (default 1000000).");
+    /** The sink the measured job writes to. */
+    enum Sink { influx, discard }
 
-    private BenchCommand() {}
-
-    public static int run(String[] args, PrintStream out, PrintStream err) {
-        if (args.length > 0 && args[0].equals("churn-state")) {
-            return stateBench(args, "--customers", 5_000_000, ChurnStateBench::run, out, err);
-        }
-        if (args.length > 0 && args[0].equals("conversation-state")) {
-            return stateBench(args, "--conversations", 1_000_000, ConversationStateBench::run, out, err);
-        }
-        boolean live = args.length > 0 && args[0].equals("live");
-        if (live) {
-            args = Arrays.copyOfRange(args, 1, args.length);
-        }
-        int liveMinutes = 10;
-        long events = 1_000_000;
-        int parallelism = 2;
-        long seed = 11;
-        long outageSeconds = 0;
+    /** The load of the job: how much traffic, how many parallel subtasks. */
+    static final class Load {
+        @Option(names = "--scale", paramLabel = "X", description = "X times the steady volume of every channel "
+                + "(default: ${DEFAULT-VALUE}); with bench, N events then cover hours, not weeks.")
         double scale = 1;
-        boolean discard = false;
-        try {
-            for (int i = 0; i < args.length; i++) {
-                switch (args[i]) {
-                    case "--help", "-h" -> {
-                        out.println(USAGE);
-                        return 0;
-                    }
-                    case "--events" -> events = Long.parseLong(args[++i]);
-                    case "--parallelism" -> parallelism = Integer.parseInt(args[++i]);
-                    case "--seed" -> seed = Long.parseLong(args[++i]);
-                    case "--influx-outage" -> outageSeconds = Long.parseLong(args[++i]);
-                    case "--scale" -> scale = Double.parseDouble(args[++i]);
-                    case "--minutes" -> liveMinutes = Integer.parseInt(args[++i]);
-                    case "--sink" -> discard = switch (args[++i]) {
-                        case "influx" -> false;
-                        case "discard" -> true;
-                        default -> throw new IllegalArgumentException("--sink takes influx or discard");
-                    };
-                    default -> throw new IllegalArgumentException("unknown argument '" + args[i] + "' (see --help)");
-                }
+
+        @Option(names = "--parallelism", paramLabel = "P", description = "Parallelism of the job "
+                + "(default: ${DEFAULT-VALUE}).")
+        int parallelism = 2;
+
+        void check() {
+            if (parallelism < 1 || !(scale > 0)) {
+                throw new Cli.BadInput("--events, --scale and --parallelism must be positive");
             }
-            if (events < 1 || parallelism < 1 || !(scale > 0)) {
-                throw new IllegalArgumentException("--events, --scale and --parallelism must be positive");
-            }
-            if (discard && outageSeconds > 0) {
-                throw new IllegalArgumentException("--influx-outage needs --sink influx");
-            }
-        } catch (RuntimeException e) {
-            err.println("touchpoint bench: " + (e instanceof ArrayIndexOutOfBoundsException ? "a flag needs a value"
-                    : e.getMessage()));
-            return 2;
         }
-        Path dir = Path.of(System.getProperty("touchpoint.home", ".")).resolve(".stack").resolve("bench");
-        try (BenchStack stack = BenchStack.start(dir)) {
+    }
+
+    @Option(names = "--events", paramLabel = "N", description = "Simulated events to pre-fill and measure "
+            + "(default: ${DEFAULT-VALUE}).")
+    long events = 1_000_000;
+
+    @Mixin
+    Load load;
+
+    @Option(names = "--sink", paramLabel = "influx|discard", description = "discard: the same job with a sink that "
+            + "counts and drops its points, the job's own cost (default: ${DEFAULT-VALUE}).")
+    Sink sink = Sink.influx;
+
+    @Option(names = "--seed", paramLabel = "S", description = "Random seed of the simulation "
+            + "(default: ${DEFAULT-VALUE}).")
+    long seed = 11;
+
+    @Option(names = "--influx-outage", paramLabel = "SECONDS", description = "Kill influxd once the first points "
+            + "arrive and start it again SECONDS later; prints the heap (after a full GC) when it went away and when "
+            + "it came back, and the peak in between (default: none).")
+    long outageSeconds;
+
+    private final PrintStream out;
+
+    BenchCommand(PrintStream out) {
+        this.out = out;
+    }
+
+    /** {@code bench churn-state}. */
+    @Command(name = "churn-state", mixinStandardHelpOptions = true, versionProvider = Touchpoint.Version.class,
+            header = "heap and serialized bytes per tracked customer of the churn-risk state")
+    static final class ChurnState implements Callable<Integer> {
+        @ParentCommand
+        BenchCommand bench;
+
+        @Option(names = "--customers", paramLabel = "N", description = "Customers tracked (default: "
+                + "${DEFAULT-VALUE}).")
+        long customers = 5_000_000;
+
+        @Override
+        public Integer call() throws Exception {
+            return failed(() -> ChurnStateBench.run(customers, bench.out));
+        }
+    }
+
+    /** {@code bench conversation-state}. */
+    @Command(name = "conversation-state", mixinStandardHelpOptions = true, versionProvider = Touchpoint.Version.class,
+            header = "heap and serialized bytes per open conversation of the reply-clock state, timer included")
+    static final class ConversationState implements Callable<Integer> {
+        @ParentCommand
+        BenchCommand bench;
+
+        @Option(names = "--conversations", paramLabel = "N", description = "Open conversations (default: "
+                + "${DEFAULT-VALUE}).")
+        long conversations = 1_000_000;
+
+        @Override
+        public Integer call() throws Exception {
+            return failed(() -> ConversationStateBench.run(conversations, bench.out));
+        }
+    }
+
+    /** {@code bench live}. */
+    @Command(name = "live", mixinStandardHelpOptions = true, versionProvider = Touchpoint.Version.class,
+            sortOptions = false, header = "end-to-end delay of the live job under steady traffic",
+            description = "The job unbounded at default settings under steady traffic published as it happens "
+                    + "(simulate --speed 1) for M minutes; prints the delay from each minute's end until its "
+                    + "interactions, nps (1m) and backlog points are readable in InfluxDB (p50, p99, max).")
+    static final class Live implements Callable<Integer> {
+        @ParentCommand
+        BenchCommand bench;
+
+        @Option(names = "--minutes", paramLabel = "M", description = "How long (default: ${DEFAULT-VALUE}).")
+        int minutes = 10;
+
+        @Mixin
+        Load load;
+
+        @Override
+        public Integer call() throws Exception {
+            load.check();
+            return failed(() -> {
+                try (BenchStack stack = BenchStack.start(stackDir())) {
+                    return LiveBench.run(stack, minutes, load.scale, load.parallelism, bench.out);
+                }
+            });
+        }
+    }
+
+    /** A benchmark's own failure is exit 1, whatever the exception (not exit 2, as a bad argument is). */
+    private static int failed(Callable<Integer> bench) throws Exception {
+        try {
+            return bench.call();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    private static Path stackDir() {
+        return Path.of(System.getProperty("touchpoint.home", ".")).resolve(".stack").resolve("bench");
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        load.check();
+        if (events < 1) {
+            throw new Cli.BadInput("--events, --scale and --parallelism must be positive");
+        }
+        boolean discard = sink == Sink.discard;
+        if (discard && outageSeconds > 0) {
+            throw new Cli.BadInput("--influx-outage needs --sink influx");
+        }
+        return failed(this::measure);
+    }
+
+    private int measure() throws Exception {
+        double scale = load.scale;
+        int parallelism = load.parallelism;
+        boolean discard = sink == Sink.discard;
+        try (BenchStack stack = BenchStack.start(stackDir())) {
             String bootstrap = stack.bootstrap();
             LocalInflux influx = stack.influx();
-            if (live) {
-                return LiveBench.run(stack, liveMinutes, scale, parallelism, out);
-            }
             // Simulated time ends a minute ago, so nothing is in the future; it starts far enough back for N events
             // (the steady traffic has about 40,000 events a day at scale 1).
             Instant end = Instant.now().truncatedTo(ChronoUnit.MINUTES);
@@ -187,10 +258,7 @@ public final class BenchCommand {
                     peerSeconds, 100 * (points / jobSeconds) / peerRate);
             out.printf("heap: peak %,d MiB used (JVM -Xmx %,d MiB)%n", heap.peak / (1 << 20),
                     Runtime.getRuntime().maxMemory() / (1 << 20));
-            return 0;
-        } catch (Exception e) {
-            err.println("touchpoint bench: " + Touchpoint.oneLine(e));
-            return 1;
+            return Cli.OK;
         }
     }
 
@@ -224,27 +292,6 @@ public final class BenchCommand {
         out.printf("influxd away for %d s: heap after full GC %,d MiB when it went, %,d MiB when it came back; "
                 + "peak %,d MiB in between%n", seconds, before >> 20, after >> 20, during >> 20);
         return jobSeconds;
-    }
-
-    /** A state-size benchmark: {@code NAME [FLAG N]}. */
-    private interface StateBench {
-        int run(long count, PrintStream out) throws Exception;
-    }
-
-    private static int stateBench(String[] args, String flag, long count, StateBench bench, PrintStream out,
-            PrintStream err) {
-        if (args.length == 3 && args[1].equals(flag)) {
-            count = Long.parseLong(args[2]);
-        } else if (args.length != 1) {
-            err.println("touchpoint bench: " + args[0] + " takes only " + flag + " N");
-            return 2;
-        }
-        try {
-            return bench.run(count, out);
-        } catch (Exception e) {
-            err.println("touchpoint bench: " + Touchpoint.oneLine(e));
-            return 1;
-        }
     }
 
     /** The production job, with its metric points counted and written to InfluxDB or dropped. */

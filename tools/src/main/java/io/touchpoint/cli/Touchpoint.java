@@ -65,8 +65,7 @@ public final class Touchpoint implements Callable<Integer> {
         cl.addSubcommand("replay", new ReplayCommand(Cli.terminal(err)));
         cl.addSubcommand("gateway", new GatewayCommand(err));
         cl.addSubcommand("alerts", new AlertsCommand());
-        cl.addSubcommand("bench", unconverted(BenchCommand::run, out, err,
-                "measure throughput against a local Kafka topic (docs/benchmarks.md)"));
+        cl.addSubcommand("bench", new BenchCommand(out));
         cl.addSubcommand("completion", new Completion());
         return cl;
     }

@@ -62,6 +62,28 @@ class TouchpointTest {
         assertThat(r.out()).startsWith("usage: touchpoint run");
     }
 
+    @Test
+    void benchAndItsSubcommandsParseTheirOptions() {
+        BenchCommand bench = new BenchCommand(System.out);
+        new CommandLine(bench).parseArgs("--events", "5000", "--sink", "discard", "--scale", "2.5");
+        assertThat(bench.events).isEqualTo(5000);
+        assertThat(bench.sink).isEqualTo(BenchCommand.Sink.discard);
+        assertThat(bench.load.scale).isEqualTo(2.5);
+        assertThat(bench.load.parallelism).isEqualTo(2);
+        assertThat(bench.seed).isEqualTo(11);
+        assertThat(run("bench", "--events", "0")).isEqualTo(new Result(2, "",
+                "touchpoint bench: --events, --scale and --parallelism must be positive\n"));
+        assertThat(run("bench", "--sink", "discard", "--influx-outage", "5")).isEqualTo(new Result(2, "",
+                "touchpoint bench: --influx-outage needs --sink influx\n"));
+        assertThat(run("bench", "churn-state", "--events", "5")).isEqualTo(new Result(2, "",
+                "touchpoint bench churn-state: Unknown options: '--events', '5' "
+                        + "(see touchpoint bench churn-state --help)\n"));
+        Result help = run("bench", "--help");
+        assertThat(help.code()).isZero();
+        assertThat(help.out()).containsPattern("(?m)^  churn-state +\\S").containsPattern("(?m)^  live +\\S");
+        assertThat(run("bench", "conversation-state", "--help").out()).contains("--conversations=N");
+    }
+
     /** The shared options, mixed in as a command does. */
     @CommandLine.Command
     static final class Mixed {
