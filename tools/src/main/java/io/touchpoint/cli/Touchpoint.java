@@ -59,8 +59,7 @@ public final class Touchpoint implements Callable<Integer> {
         cl.addSubcommand("run", unconverted(RunCommand::run, out, err,
                 "run the monitor job in a local Flink mini-cluster (live, or --bounded), or submit it to a Flink "
                         + "cluster with --cluster URL"));
-        cl.addSubcommand("cluster", unconverted(ClusterCommand::run, out, err,
-                "up|down|status|busy: a Flink session cluster (JobManager, TaskManagers) on loopback"));
+        cl.addSubcommand("cluster", new ClusterCommand(out, err));
         cl.addSubcommand("simulate", new SimulateCommand(Cli.terminal(err)));
         cl.addSubcommand("replay", new ReplayCommand(Cli.terminal(err)));
         cl.addSubcommand("gateway", new GatewayCommand(err));

@@ -1,71 +1,99 @@
 package io.touchpoint.cluster;
 
+import io.touchpoint.cli.Cli;
+import io.touchpoint.cli.Touchpoint;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code bin/touchpoint cluster up|down|status}: a Flink standalone session cluster on 127.0.0.1 whose JobManager
  * and TaskManagers are background JVMs that outlive the command (see {@link LocalCluster}).
  */
-public final class ClusterCommand {
-
-    static final String USAGE = String.join("\n",
-            "usage: touchpoint cluster up|down|status|busy [--dir DIR] [--taskmanagers N] [--slots S] [--rest-port P]",
-            "                                              [--job ID]",
-            "",
-            "A Flink standalone session cluster on 127.0.0.1: one JobManager and N TaskManagers, each a JVM.",
-            "  up       start the JobManager and the TaskManagers, wait until all are registered, print the",
-            "           web UI / REST address (submit with: touchpoint run --cluster URL ...)",
-            "  down     stop the TaskManagers, then the JobManager (SIGTERM, SIGKILL after 20 s)",
-            "  status   show what runs; exit 0 when the JobManager and every TaskManager are up, 3 otherwise",
-            "  busy     busyTimeMsPerSecond of every subtask of every operator of the running job (or --job ID):",
-            "           a subtask far above its operator's mean carries a hot key",
-            "  --dir DIR          configuration, logs, PID files, checkpoints/ and savepoints/ (default .stack/cluster)",
-            "  --taskmanagers N   TaskManager JVMs (default 2)",
-            "  --slots S          task slots per TaskManager (default 2)",
-            "  --rest-port P      REST and web UI port (default 8081)");
+@Command(name = "cluster", mixinStandardHelpOptions = true, versionProvider = Touchpoint.Version.class,
+        sortOptions = false,
+        header = "up|down|status|busy: a Flink session cluster (JobManager, TaskManagers) on loopback",
+        description = "A Flink standalone session cluster on 127.0.0.1: one JobManager and N TaskManagers, each a JVM.",
+        footerHeading = "%nExit codes:%n",
+        footer = {"  0  done (status: the JobManager and every TaskManager are up)",
+            "  1  failed (one line on stderr says why)", "  2  bad arguments", "  3  status: not everything is up"})
+public final class ClusterCommand implements Callable<Integer> {
 
     static final int NOT_UP = 3;
 
-    private ClusterCommand() {}
+    private static final List<String> ACTIONS = List.of("up", "down", "status", "busy");
 
-    public static int run(String[] args, PrintStream out, PrintStream err) {
-        String action = null;
-        Path dir = Path.of(System.getProperty("touchpoint.home", ".")).resolve(".stack").resolve("cluster");
-        int taskManagers = 2;
-        int slots = 2;
-        int restPort = 8081;
-        String job = null;
-        try {
-            for (int i = 0; i < args.length; i++) {
-                switch (args[i]) {
-                    case "--help", "-h" -> {
-                        out.println(USAGE);
-                        return 0;
-                    }
-                    case "up", "down", "status", "busy" -> {
-                        if (action != null) {
-                            throw new IllegalArgumentException("one action only, got " + action + " and " + args[i]);
-                        }
-                        action = args[i];
-                    }
-                    case "--dir" -> dir = Path.of(value(args, ++i, "--dir"));
-                    case "--taskmanagers" -> taskManagers = number(value(args, ++i, "--taskmanagers"), 1, 64);
-                    case "--slots" -> slots = number(value(args, ++i, "--slots"), 1, 256);
-                    case "--rest-port" -> restPort = number(value(args, ++i, "--rest-port"), 1, 65535);
-                    case "--job" -> job = value(args, ++i, "--job");
-                    default -> throw new IllegalArgumentException("unknown argument '" + args[i] + "' (see --help)");
-                }
-            }
-            if (action == null) {
-                throw new IllegalArgumentException("say up, down, status or busy (see --help)");
-            }
-        } catch (IllegalArgumentException e) {
-            err.println("touchpoint cluster: " + e.getMessage());
-            return 2;
+    /** The actions, for completion. */
+    static final class Actions implements Iterable<String> {
+        @Override
+        public Iterator<String> iterator() {
+            return ACTIONS.iterator();
         }
-        LocalCluster cluster = new LocalCluster(dir, Path.of(System.getProperty("touchpoint.home", ".")));
+    }
+
+    @Parameters(arity = "0..*", paramLabel = "up|down|status|busy", completionCandidates = Actions.class,
+            description = {
+                "up      start the JobManager and the TaskManagers, wait until all are registered, print the web UI "
+                        + "/ REST address (submit with: touchpoint run --cluster URL ...)",
+                "down    stop the TaskManagers, then the JobManager (SIGTERM, SIGKILL after 20 s)",
+                "status  show what runs; exit 0 when the JobManager and every TaskManager are up, 3 otherwise",
+                "busy    busyTimeMsPerSecond of every subtask of every operator of the running job (or --job ID): a "
+                        + "subtask far above its operator's mean carries a hot key"})
+    List<String> actions = new ArrayList<>();
+
+    @Option(names = "--dir", paramLabel = "DIR", description = "Configuration, logs, PID files, checkpoints/ and "
+            + "savepoints/ (default: .stack/cluster).")
+    Path dir;
+
+    @Option(names = "--taskmanagers", paramLabel = "N", description = "TaskManager JVMs, 1 to 64 "
+            + "(default: ${DEFAULT-VALUE}).")
+    int taskManagers = 2;
+
+    @Option(names = "--slots", paramLabel = "S", description = "Task slots per TaskManager, 1 to 256 "
+            + "(default: ${DEFAULT-VALUE}).")
+    int slots = 2;
+
+    @Option(names = "--rest-port", paramLabel = "P", description = "REST and web UI port (default: ${DEFAULT-VALUE}).")
+    int restPort = 8081;
+
+    @Option(names = "--job", paramLabel = "ID", description = "busy: the job to look at (default: the one running).")
+    String job;
+
+    private final PrintStream out;
+    private final PrintStream err;
+
+    public ClusterCommand(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
+
+    @Override
+    public Integer call() {
+        for (String a : actions) {
+            if (!ACTIONS.contains(a)) {
+                throw new Cli.BadInput("unknown action '" + a + "' (see touchpoint cluster --help)");
+            }
+        }
+        if (actions.size() > 1) {
+            throw new Cli.BadInput("one action only, got " + actions.get(0) + " and " + actions.get(1));
+        }
+        if (actions.isEmpty()) {
+            throw new Cli.BadInput("say up, down, status or busy (see --help)");
+        }
+        String action = actions.get(0);
+        range("--taskmanagers", taskManagers, 1, 64);
+        range("--slots", slots, 1, 256);
+        range("--rest-port", restPort, 1, 65535);
+        Path home = Path.of(System.getProperty("touchpoint.home", "."));
+        Path dir = this.dir != null ? this.dir : home.resolve(".stack").resolve("cluster");
+        LocalCluster cluster = new LocalCluster(dir, home);
         try {
             switch (action) {
                 case "up" -> {
@@ -129,22 +157,9 @@ public final class ClusterCommand {
         return running.get(0);
     }
 
-    private static String value(String[] args, int i, String flag) {
-        if (i >= args.length || args[i].startsWith("--")) {
-            throw new IllegalArgumentException(flag + " needs a value");
+    private static void range(String flag, int n, int min, int max) {
+        if (n < min || n > max) {
+            throw new Cli.BadInput(flag + ": expected a number from " + min + " to " + max + ", got '" + n + "'");
         }
-        return args[i];
-    }
-
-    private static int number(String value, int min, int max) {
-        try {
-            int n = Integer.parseInt(value);
-            if (n >= min && n <= max) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new IllegalArgumentException("expected a number from " + min + " to " + max + ", got '" + value + "'");
     }
 }
