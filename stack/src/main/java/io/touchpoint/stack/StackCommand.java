@@ -1,14 +1,21 @@
 package io.touchpoint.stack;
 
+import io.touchpoint.cli.Cli;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 import java.util.stream.Stream;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code bin/touchpoint stack up|down [--purge]|status}: a local Kafka broker and influxd on 127.0.0.1 that outlive
@@ -17,19 +24,44 @@ import java.util.stream.Stream;
  * whose command line names this stack directory is ever signalled, so a stale PID file reused by another process is
  * left alone.
  */
-public final class StackCommand {
+@Command(name = "stack", mixinStandardHelpOptions = true, sortOptions = false,
+        header = "up|down|status: a local Kafka (KRaft) and influxd on loopback, data under .stack/",
+        description = "A local Kafka broker (KRaft) and InfluxDB (influxd) on 127.0.0.1 for development.",
+        footerHeading = "%nExit codes:%n",
+        footer = {"  0  done (status: both are up)", "  1  failed (one line on stderr says why)", "  2  bad arguments",
+            "  3  status: not both are up"})
+public final class StackCommand implements Callable<Integer> {
 
-    static final String USAGE = String.join("\n",
-            "usage: touchpoint stack up|down [--purge]|status [--dir DIR] [--kafka-port P] [--influx-port P]",
-            "",
-            "A local Kafka broker (KRaft) and InfluxDB (influxd) on 127.0.0.1 for development.",
-            "  up       start whichever is not running, wait until both answer, and create the topics",
-            "           cx.interactions and cx.surveys (3 partitions), cx.churn-risk and cx.dead-letter (1)",
-            "  down     stop both (SIGTERM, SIGKILL after 20 s); --purge also deletes their data",
-            "  status   show what runs where; exit 0 when both are up, 3 otherwise",
-            "  --dir DIR          data, logs and PID files (default .stack in the current directory)",
-            "  --kafka-port P     Kafka client port (default 9092)",
-            "  --influx-port P    InfluxDB HTTP port (default 8086)");
+    private static final List<String> ACTIONS = List.of("up", "down", "status");
+
+    /** The actions, for completion. */
+    static final class Actions implements Iterable<String> {
+        @Override
+        public Iterator<String> iterator() {
+            return ACTIONS.iterator();
+        }
+    }
+
+    @Parameters(arity = "0..*", paramLabel = "up|down|status", completionCandidates = Actions.class,
+            description = {
+                "up      start whichever is not running, wait until both answer, and create the topics "
+                        + "cx.interactions and cx.surveys (3 partitions), cx.churn-risk and cx.dead-letter (1)",
+                "down    stop both (SIGTERM, SIGKILL after 20 s); --purge also deletes their data",
+                "status  show what runs where; exit 0 when both are up, 3 otherwise"})
+    List<String> actions = new ArrayList<>();
+
+    @Option(names = "--purge", description = "With down: also delete their data.")
+    boolean purge;
+
+    @Option(names = "--dir", paramLabel = "DIR", description = "Data, logs and PID files (default: ${DEFAULT-VALUE} "
+            + "in the current directory).")
+    Path dirOption = Path.of(".stack");
+
+    @Option(names = "--kafka-port", paramLabel = "P", description = "Kafka client port (default: ${DEFAULT-VALUE}).")
+    int kafkaPort = 9092;
+
+    @Option(names = "--influx-port", paramLabel = "P", description = "InfluxDB HTTP port (default: ${DEFAULT-VALUE}).")
+    int influxPort = 8086;
 
     /** Input topics, keyed by conversation or customer: partitioned so that a job can read them in parallel. */
     static final List<String> INPUT_TOPICS = List.of("cx.interactions", "cx.surveys");
@@ -43,63 +75,51 @@ public final class StackCommand {
     /** Exit code of {@code status} when not both services are up. */
     static final int NOT_UP = 3;
 
-    private final Path dir;
-    private final int kafkaPort;
-    private final int influxPort;
+    /** The absolute stack directory, from --dir. */
+    private Path dir;
     private final PrintStream out;
+    private final PrintStream err;
 
-    private StackCommand(Path dir, int kafkaPort, int influxPort, PrintStream out) {
-        this.dir = dir;
-        this.kafkaPort = kafkaPort;
-        this.influxPort = influxPort;
+    public StackCommand(PrintStream out, PrintStream err) {
         this.out = out;
+        this.err = err;
     }
 
+    /** {@code touchpoint stack ARGS}, as the dispatcher runs it. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
-        String action = null;
-        boolean purge = false;
-        Path dir = Path.of(".stack");
-        int kafkaPort = 9092;
-        int influxPort = 8086;
-        try {
-            for (int i = 0; i < args.length; i++) {
-                switch (args[i]) {
-                    case "--help", "-h" -> {
-                        out.println(USAGE);
-                        return 0;
-                    }
-                    case "up", "down", "status" -> {
-                        if (action != null) {
-                            throw new IllegalArgumentException("one action only, got " + action + " and " + args[i]);
-                        }
-                        action = args[i];
-                    }
-                    case "--purge" -> purge = true;
-                    case "--dir" -> dir = Path.of(value(args, ++i, "--dir"));
-                    case "--kafka-port" -> kafkaPort = port(value(args, ++i, "--kafka-port"));
-                    case "--influx-port" -> influxPort = port(value(args, ++i, "--influx-port"));
-                    default -> throw new IllegalArgumentException("unknown argument '" + args[i] + "' (see --help)");
-                }
+        CommandLine cl = new CommandLine(new StackCommand(out, err));
+        cl.setCommandName("touchpoint stack");
+        return Cli.execute(cl, args, out, err);
+    }
+
+    @Override
+    public Integer call() {
+        for (String a : actions) {
+            if (!ACTIONS.contains(a)) {
+                throw new IllegalArgumentException("unknown argument '" + a + "' (see --help)");
             }
-            if (action == null) {
-                throw new IllegalArgumentException("say up, down or status (see --help)");
-            }
-            if (purge && !action.equals("down")) {
-                throw new IllegalArgumentException("--purge goes with down");
-            }
-            if (kafkaPort == influxPort) {
-                throw new IllegalArgumentException("--kafka-port and --influx-port are both " + kafkaPort);
-            }
-        } catch (IllegalArgumentException e) {
-            err.println("touchpoint stack: " + e.getMessage());
-            return 2;
         }
-        StackCommand stack = new StackCommand(dir.toAbsolutePath().normalize(), kafkaPort, influxPort, out);
+        if (actions.size() > 1) {
+            throw new IllegalArgumentException("one action only, got " + actions.get(0) + " and " + actions.get(1));
+        }
+        if (actions.isEmpty()) {
+            throw new IllegalArgumentException("say up, down or status (see --help)");
+        }
+        String action = actions.get(0);
+        if (purge && !action.equals("down")) {
+            throw new IllegalArgumentException("--purge goes with down");
+        }
+        port(kafkaPort);
+        port(influxPort);
+        if (kafkaPort == influxPort) {
+            throw new IllegalArgumentException("--kafka-port and --influx-port are both " + kafkaPort);
+        }
+        dir = dirOption.toAbsolutePath().normalize();
         try {
             return switch (action) {
-                case "up" -> stack.up();
-                case "down" -> stack.down(purge);
-                default -> stack.status();
+                case "up" -> up();
+                case "down" -> down(purge);
+                default -> status();
             };
         } catch (IllegalStateException | IOException e) {
             err.println("touchpoint stack " + action + ": " + e.getMessage());
@@ -312,23 +332,9 @@ public final class StackCommand {
         }
     }
 
-    private static String value(String[] args, int i, String flag) {
-        if (i >= args.length || args[i].startsWith("--")) {
-            throw new IllegalArgumentException(flag + " needs a value");
-        }
-        return args[i];
-    }
-
-    private static int port(String value) {
-        int port;
-        try {
-            port = Integer.parseInt(value);
-        } catch (NumberFormatException e) {
-            port = 0;
-        }
+    private static void port(int port) {
         if (port < 1 || port > 65535) {
-            throw new IllegalArgumentException("a port is a number from 1 to 65535, got '" + value + "'");
+            throw new IllegalArgumentException("a port is a number from 1 to 65535, got '" + port + "'");
         }
-        return port;
     }
 }

@@ -54,8 +54,10 @@ public final class Touchpoint implements Callable<Integer> {
     static CommandLine commandLine(PrintStream out, PrintStream err) {
         CommandLine cl = new CommandLine(new Touchpoint());
         cl.addSubcommand("demo", new DemoCommand());
-        cl.addSubcommand("stack", unconverted(StackCommand::run, out, err,
-                "up|down|status: a local Kafka (KRaft) and influxd on loopback, data under .stack/"));
+        CommandLine stack = new CommandLine(new StackCommand(out, err));
+        // the stack module does not know the project version; the dispatcher does
+        stack.getCommandSpec().versionProvider(new Version());
+        cl.addSubcommand("stack", stack);
         cl.addSubcommand("run", unconverted(RunCommand::run, out, err,
                 "run the monitor job in a local Flink mini-cluster (live, or --bounded), or submit it to a Flink "
                         + "cluster with --cluster URL"));
@@ -140,12 +142,6 @@ public final class Touchpoint implements Callable<Integer> {
 
     /** The innermost cause's message on one line: what a user needs to act on. */
     public static String oneLine(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
-        int newline = message.indexOf('\n');
-        return newline < 0 ? message : message.substring(0, newline);
+        return Cli.oneLine(e);
     }
 }

@@ -8,7 +8,8 @@ import picocli.CommandLine;
 /**
  * How every picocli command runs: output and errors on the given streams, a bad argument as one line with a usage
  * hint and exit 2, an expected failure as one line and exit 1 (a {@link BadInput} as exit 2), never a stack
- * trace for a user's mistake.
+ * trace for a user's mistake. In the stack module, the lowest that has commands, so that every module's commands
+ * run the same way.
  */
 public final class Cli {
 
@@ -44,7 +45,7 @@ public final class Cli {
             return BAD_ARGUMENTS;
         });
         cl.setExecutionExceptionHandler((e, failed, parsed) -> {
-            failed.getErr().println(name(failed) + ": " + Touchpoint.oneLine(e));
+            failed.getErr().println(name(failed) + ": " + oneLine(e));
             return e instanceof BadInput || e instanceof IllegalArgumentException ? BAD_ARGUMENTS : FAILED;
         });
         return cl.execute(args);
@@ -53,6 +54,17 @@ public final class Cli {
     /** Whether {@code stream} is this process's standard output or error on a terminal (progress lines rewrite then). */
     public static boolean terminal(PrintStream stream) {
         return (stream == System.err || stream == System.out) && System.console() != null;
+    }
+
+    /** The innermost cause's message on one line: what a user needs to act on. */
+    public static String oneLine(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
     }
 
     /** "touchpoint alerts test": the command's full name as a user types it. */
