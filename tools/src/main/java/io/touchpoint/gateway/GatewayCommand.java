@@ -26,10 +26,13 @@ import picocli.CommandLine.Spec;
         sortOptions = false, header = "HTTP ingest: JSON events and Chatwoot webhooks published to Kafka",
         description = {
             "An HTTP server that publishes what it is sent to cx.interactions and cx.surveys, as replay does:",
-            "  POST /v1/events                     the JSON Lines form (one object, an array, or one object per "
-                    + "line); 202 with counts per topic, or 400 naming each bad line",
-            "  POST /v1/webhooks/chatwoot[/TOKEN]  Chatwoot webhooks, mapped as docs/chatwoot.md says",
-            "  GET  /v1/stats                      published, ignored and refused counts; GET /healthz: liveness",
+            "  POST /v1/events             the JSON Lines form (one object, an array, or",
+            "                              one object per line); 202 with counts per",
+            "                              topic, or 400 naming each bad line",
+            "  POST /v1/webhooks/chatwoot[/TOKEN]",
+            "                              Chatwoot webhooks, mapped as docs/chatwoot.md says",
+            "  GET  /v1/stats              published, ignored and refused counts",
+            "  GET  /healthz               liveness",
             "Requests need the token (Authorization: Bearer TOKEN, or as the last path segment of a webhook URL), "
                     + "from " + GatewayOptions.ENV_TOKEN + " or gateway.token in the config file, never a flag. A "
                     + "2xx is sent only after Kafka acknowledged; otherwise 503 with Retry-After."})
