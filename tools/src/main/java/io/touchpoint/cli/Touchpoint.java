@@ -43,6 +43,14 @@ public final class Touchpoint implements Callable<Integer> {
         return Cli.execute(commandLine(out, err), args, out, err);
     }
 
+    /** {@code touchpoint COMMAND ARGS}: one command through the dispatcher, so that help and errors name it fully. */
+    public static int run(String command, String[] args, PrintStream out, PrintStream err) {
+        String[] full = new String[args.length + 1];
+        full[0] = command;
+        System.arraycopy(args, 0, full, 1, args.length);
+        return run(full, out, err);
+    }
+
     /** No command given: the usage, and exit 2. */
     @Override
     public Integer call() {

@@ -61,10 +61,7 @@ public final class ReplayCommand implements Callable<Integer> {
 
     /** {@code touchpoint replay ARGS}, through the dispatcher so that help and errors name the full command. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
-        String[] full = new String[args.length + 1];
-        full[0] = "replay";
-        System.arraycopy(args, 0, full, 1, args.length);
-        return Touchpoint.run(full, out, err);
+        return Touchpoint.run("replay", args, out, err);
     }
 
     @Override

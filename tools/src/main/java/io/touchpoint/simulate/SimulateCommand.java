@@ -88,10 +88,7 @@ public final class SimulateCommand implements Callable<Integer> {
 
     /** {@code touchpoint simulate ARGS}, through the dispatcher so that help and errors name the full command. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
-        String[] full = new String[args.length + 1];
-        full[0] = "simulate";
-        System.arraycopy(args, 0, full, 1, args.length);
-        return Touchpoint.run(full, out, err);
+        return Touchpoint.run("simulate", args, out, err);
     }
 
     @Override
