@@ -7,8 +7,9 @@ import io.touchpoint.replay.Publisher;
 import io.touchpoint.simulate.Scenario;
 import io.touchpoint.simulate.Simulator;
 import io.touchpoint.stack.LocalInflux;
-import io.touchpoint.stack.LocalKafka;
 import io.touchpoint.testing.InfluxRows;
+import io.touchpoint.testing.KafkaBroker;
+import io.touchpoint.testing.SeriesSnapshot;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -30,8 +31,6 @@ import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.influxdb.InfluxDB;
 import org.influxdb.InfluxDBFactory;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,28 +46,16 @@ class InfluxRefusalsITCase {
     static final MiniClusterExtension FLINK = new MiniClusterExtension(
             new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
 
-    private static final List<String> MEASUREMENTS = List.of("nps", "nps_touchpoint", "csat", "ces", "interactions",
-            "first_response", "backlog", "churn_risk", "csat_touchpoint", "ces_touchpoint");
     private static final long DAY = Duration.ofDays(1).toMillis();
     private static final long HOUR = Duration.ofHours(1).toMillis();
 
     @TempDir
     static Path dir;
 
-    private static LocalKafka kafka;
+    @RegisterExtension
+    static final KafkaBroker kafka = new KafkaBroker();
     private static final Set<String> PREFIXES = new HashSet<>();
 
-    @BeforeAll
-    static void startKafka() throws Exception {
-        kafka = LocalKafka.start(dir.resolve("kafka"), 0);
-    }
-
-    @AfterAll
-    static void stopKafka() {
-        if (kafka != null) {
-            kafka.stop();
-        }
-    }
 
     /** Publishes simulated traffic of {@code span} ending at {@code end} to topics {@code PREFIX.*}. */
     private static void publish(String prefix, Instant end, Duration span, long seed) throws Exception {
@@ -110,7 +97,7 @@ class InfluxRefusalsITCase {
     private static Map<String, Long> points(String url, String database) {
         Map<String, Long> all = new TreeMap<>();
         try (InfluxRows rows = new InfluxRows(url, database)) {
-            for (String m : MEASUREMENTS) {
+            for (String m : SeriesSnapshot.EVENT_TIME_MEASUREMENTS) {
                 for (Map<String, Object> row : rows.query("SELECT * FROM " + m)) {
                     all.put(m + " " + new TreeMap<>(row), ((Number) row.get("time")).longValue());
                 }

@@ -9,7 +9,7 @@ import io.touchpoint.avro.InteractionType;
 import io.touchpoint.avro.SurveyResponse;
 import io.touchpoint.avro.SurveyType;
 import io.touchpoint.schemas.SingleObjectCodec;
-import io.touchpoint.stack.LocalKafka;
+import io.touchpoint.testing.KafkaBroker;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,9 +22,8 @@ import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Publishes to a real broker and reads the topics back: encoding, keys, order and values as SPEC §2 says. */
@@ -33,19 +32,9 @@ class PublisherITCase {
     @TempDir
     static Path dir;
 
-    private static LocalKafka kafka;
+    @RegisterExtension
+    static final KafkaBroker kafka = new KafkaBroker();
 
-    @BeforeAll
-    static void startKafka() throws Exception {
-        kafka = LocalKafka.start(dir.resolve("kafka"), 0);
-    }
-
-    @AfterAll
-    static void stopKafka() {
-        if (kafka != null) {
-            kafka.stop();
-        }
-    }
 
     private static InteractionEvent event(String id, String conversation, String customer, InteractionType type,
             int minute) {

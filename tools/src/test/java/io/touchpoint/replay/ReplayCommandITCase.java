@@ -8,8 +8,8 @@ import io.touchpoint.avro.InteractionType;
 import io.touchpoint.avro.SurveyResponse;
 import io.touchpoint.avro.SurveyType;
 import io.touchpoint.schemas.SingleObjectCodec;
-import io.touchpoint.stack.LocalKafka;
 import io.touchpoint.stack.Ports;
+import io.touchpoint.testing.KafkaBroker;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -20,9 +20,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code touchpoint replay} against a real broker: what it prints, its exit codes, and what lands on the topics. */
@@ -31,19 +30,9 @@ class ReplayCommandITCase {
     @TempDir
     static Path dir;
 
-    private static LocalKafka kafka;
+    @RegisterExtension
+    static final KafkaBroker kafka = new KafkaBroker();
 
-    @BeforeAll
-    static void startKafka() throws Exception {
-        kafka = LocalKafka.start(dir.resolve("kafka"), 0);
-    }
-
-    @AfterAll
-    static void stopKafka() {
-        if (kafka != null) {
-            kafka.stop();
-        }
-    }
 
     /** Output, error output and exit code of one run. */
     private record Run(int code, String out, String err) {}

@@ -6,7 +6,7 @@ import io.touchpoint.avro.InteractionEvent;
 import io.touchpoint.avro.SurveyResponse;
 import io.touchpoint.replay.TopicReader;
 import io.touchpoint.schemas.SingleObjectCodec;
-import io.touchpoint.stack.LocalKafka;
+import io.touchpoint.testing.KafkaBroker;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -19,9 +19,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code touchpoint simulate} publishing to a real broker, at full speed and live. */
@@ -30,19 +29,9 @@ class SimulateCommandITCase {
     @TempDir
     static Path dir;
 
-    private static LocalKafka kafka;
+    @RegisterExtension
+    static final KafkaBroker kafka = new KafkaBroker();
 
-    @BeforeAll
-    static void startKafka() throws Exception {
-        kafka = LocalKafka.start(dir.resolve("kafka"), 0);
-    }
-
-    @AfterAll
-    static void stopKafka() {
-        if (kafka != null) {
-            kafka.stop();
-        }
-    }
 
     private static int simulate(ByteArrayOutputStream out, String... args) {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
