@@ -161,14 +161,28 @@ public final class FlinkRest {
 
     /**
      * Stops the job with a savepoint ({@code POST /jobs/ID/stop}, without draining, so it can go on later from where
-     * it stopped) and returns the savepoint's path once written.
+     * it stopped) and returns the savepoint's path once written. A savepoint that fails leaves the job running (a
+     * task can decline one, e.g. while it is busy restoring or finishing a split); it is tried up to three times.
      */
     public String stopWithSavepoint(String jobId, String targetDirectory, Duration timeout) throws IOException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return stopWithSavepointOnce(jobId, targetDirectory, deadline);
+            } catch (IOException e) {
+                if (attempt == 3 || !"RUNNING".equals(state(jobId)) || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                pause(1_000);
+            }
+        }
+    }
+
+    private String stopWithSavepointOnce(String jobId, String targetDirectory, long deadline) throws IOException {
         ObjectNode body = JSON.createObjectNode();
         body.put("targetDirectory", targetDirectory);
         body.put("drain", false);
         String trigger = post("/jobs/" + jobId + "/stop", body).path("request-id").asText();
-        long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             JsonNode status = get("/jobs/" + jobId + "/savepoints/" + trigger);
             if (status.path("status").path("id").asText().equals("COMPLETED")) {
@@ -181,7 +195,7 @@ public final class FlinkRest {
                                 .orElse(operation.toString()));
             }
             if (System.nanoTime() > deadline) {
-                throw new IOException("no savepoint of job " + jobId + " after " + timeout.toSeconds() + " s");
+                throw new IOException("no savepoint of job " + jobId + " in the time allowed");
             }
             pause(250);
         }
