@@ -115,6 +115,10 @@ public final class MonitorOptions {
     public static final ConfigOption<Duration> INFLUX_FLUSH_INTERVAL = ConfigOptions.key("influx.flush-interval")
             .durationType().defaultValue(Duration.ofSeconds(1));
 
+    public static final ConfigOption<Boolean> INFLUX_GZIP = ConfigOptions.key("influx.gzip")
+            .booleanType().defaultValue(false)
+            .withDescription("Compress each batch with gzip (for an InfluxDB across a slow network link).");
+
     public static final ConfigOption<Duration> INFLUX_RETRY_MAX_BACKOFF = ConfigOptions.key("influx.retry.max-backoff")
             .durationType().defaultValue(Duration.ofSeconds(5));
 

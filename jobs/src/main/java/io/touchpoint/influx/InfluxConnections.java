@@ -37,6 +37,9 @@ public final class InfluxConnections {
                 ? InfluxDBFactory.connect(settings.url(), http)
                 : InfluxDBFactory.connect(settings.url(), settings.username(),
                         settings.password() == null ? "" : settings.password(), http);
+        if (settings.gzip()) {
+            influx.enableGzip();
+        }
         try {
             check(influx.query(new Query("SHOW DATABASES")));
         } catch (InfluxDBException.AuthorizationFailedException e) {

@@ -14,8 +14,15 @@ public record InfluxSettings(
         int batchSize,
         Duration flushInterval,
         Duration retryMaxBackoff,
-        Duration retryTimeout)
+        Duration retryTimeout,
+        boolean gzip)
         implements Serializable {
+
+    /** Settings without gzip. */
+    public InfluxSettings(String url, String database, String username, String password, int batchSize,
+            Duration flushInterval, Duration retryMaxBackoff, Duration retryTimeout) {
+        this(url, database, username, password, batchSize, flushInterval, retryMaxBackoff, retryTimeout, false);
+    }
 
     public static InfluxSettings from(Configuration config) {
         return new InfluxSettings(
@@ -26,7 +33,8 @@ public record InfluxSettings(
                 config.get(MonitorOptions.INFLUX_BATCH_SIZE),
                 config.get(MonitorOptions.INFLUX_FLUSH_INTERVAL),
                 config.get(MonitorOptions.INFLUX_RETRY_MAX_BACKOFF),
-                config.get(MonitorOptions.INFLUX_RETRY_TIMEOUT));
+                config.get(MonitorOptions.INFLUX_RETRY_TIMEOUT),
+                config.get(MonitorOptions.INFLUX_GZIP));
     }
 
     @Override
@@ -34,6 +42,6 @@ public record InfluxSettings(
         return "InfluxSettings{url=" + url + ", database=" + database + ", username=" + username
                 + ", password=" + (password == null ? "none" : "****") + ", batchSize=" + batchSize
                 + ", flushInterval=" + flushInterval + ", retryMaxBackoff=" + retryMaxBackoff
-                + ", retryTimeout=" + retryTimeout + "}";
+                + ", retryTimeout=" + retryTimeout + ", gzip=" + gzip + "}";
     }
 }

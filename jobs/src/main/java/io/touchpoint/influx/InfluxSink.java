@@ -1,9 +1,11 @@
 package io.touchpoint.influx;
 
 import java.io.IOException;
+import org.apache.flink.api.common.operators.ProcessingTimeService;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
+import org.apache.flink.metrics.MetricGroup;
 
 /**
  * The InfluxDB sink (SPEC §6): batches points, writes everything buffered before each checkpoint and at end of
@@ -23,7 +25,16 @@ public class InfluxSink implements Sink<MetricPoint> {
 
     @Override
     public SinkWriter<MetricPoint> createWriter(WriterInitContext context) throws IOException {
-        return new InfluxSinkWriter(settings, InfluxConnections.open(settings), context.getProcessingTimeService(),
-                context.metricGroup(), context.getTaskInfo().getIndexOfThisSubtask());
+        return createWriter(context.getProcessingTimeService(), context.metricGroup(),
+                context.getTaskInfo().getIndexOfThisSubtask());
+    }
+
+    /**
+     * The writer of subtask {@code subtask}, outside a Flink task too (the sink benchmark drives it from its own
+     * threads): {@code timers} must run their callbacks in the thread that writes.
+     */
+    public SinkWriter<MetricPoint> createWriter(ProcessingTimeService timers, MetricGroup metrics, int subtask)
+            throws IOException {
+        return new InfluxSinkWriter(settings, InfluxConnections.open(settings), timers, metrics, subtask);
     }
 }

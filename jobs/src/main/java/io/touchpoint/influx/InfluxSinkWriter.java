@@ -3,8 +3,6 @@ package io.touchpoint.influx;
 import io.touchpoint.window.Minutes;
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.operators.ProcessingTimeService;
 import org.apache.flink.api.connector.sink2.SinkWriter;
@@ -14,7 +12,7 @@ import org.influxdb.InfluxDB;
 import org.influxdb.InfluxDBException;
 
 /**
- * Buffers encoded lines and writes them in batches: when {@code batchSize} lines are buffered, every
+ * Buffers encoded lines, one batch in one text, and writes them in batches: when {@code batchSize} lines are buffered, every
  * {@code flushInterval} (a processing-time timer, run in the task thread), before every checkpoint barrier and at
  * end of input ({@link #flush}). What happens to a failed write depends on InfluxDB's answer ({@link WriteFailure}):
  *
@@ -28,6 +26,9 @@ import org.influxdb.InfluxDBException;
  *   <li>any other refusal (a field type conflict, 401, 403, 404, 413, ...): {@link InfluxRejectedException}, which
  *       fails the job without restarts, with one line naming the cause.
  * </ul>
+ *
+ * <p>Lines are encoded straight into the batch's text (no string per line, no joining): encoding is most of the
+ * writer's own work (docs/benchmarks.md, the sink against the raw-writer peer).
  *
  * <p>State: the buffer, and the retention drops of the current processing-time minute (written as one pipeline
  * point per minute, rewritten with the minute's running total after each drop).
@@ -43,7 +44,8 @@ final class InfluxSinkWriter implements SinkWriter<MetricPoint> {
     private final ProcessingTimeService timers;
     private final int subtask;
     private final String retentionPolicy;
-    private final List<String> buffer;
+    private final StringBuilder buffer;
+    private int buffered;
     private final Counter pointsWritten;
     private final Counter batchesWritten;
     private final Counter retries;
@@ -59,7 +61,7 @@ final class InfluxSinkWriter implements SinkWriter<MetricPoint> {
         this.subtask = subtask;
         this.retentionPolicy = InfluxConnections.defaultRetention(influx, settings.database())
                 .map(RetentionPolicy::describe).orElse("(the database's default)");
-        this.buffer = new ArrayList<>(settings.batchSize());
+        this.buffer = new StringBuilder();
         this.pointsWritten = metrics.counter("influxPointsWritten");
         this.batchesWritten = metrics.counter("influxBatchesWritten");
         this.retries = metrics.counter("influxWriteRetries");
@@ -69,12 +71,15 @@ final class InfluxSinkWriter implements SinkWriter<MetricPoint> {
 
     @Override
     public void write(MetricPoint point, Context context) throws IOException {
-        String line = LineProtocol.encode(point);
-        if (line == null) {
+        int before = buffer.length();
+        if (buffered > 0) {
+            buffer.append('\n');
+        }
+        if (!LineProtocol.appendTo(point, buffer)) {
+            buffer.setLength(before);
             return;
         }
-        buffer.add(line);
-        if (buffer.size() >= settings.batchSize()) {
+        if (++buffered >= settings.batchSize()) {
             writeBuffer();
         }
     }
@@ -93,11 +98,12 @@ final class InfluxSinkWriter implements SinkWriter<MetricPoint> {
     }
 
     private void writeBuffer() throws IOException {
-        if (buffer.isEmpty()) {
+        if (buffered == 0) {
             return;
         }
-        long dropped = send(buffer);
-        buffer.clear();
+        long dropped = send(buffer.toString(), buffered);
+        buffer.setLength(0);
+        buffered = 0;
         if (dropped > 0) {
             countOutsideRetention(dropped);
         }
@@ -118,17 +124,17 @@ final class InfluxSinkWriter implements SinkWriter<MetricPoint> {
                 .tag("writer", Integer.toString(subtask))
                 .count("points_outside_retention", droppedInMinute)
                 .build();
-        send(List.of(LineProtocol.encode(report)));
+        send(LineProtocol.encode(report), 1);
     }
 
     /**
-     * Writes the lines, retrying what may succeed later.
+     * Writes the lines ({@code count} of them, separated by line breaks), retrying what may succeed later.
      *
      * @return how many of them InfluxDB dropped as older than the retention policy
      * @throws InfluxRejectedException when InfluxDB refuses them for good
      * @throws IOException when InfluxDB stays unreachable for the retry timeout, or the task is being cancelled
      */
-    private long send(List<String> lines) throws IOException {
+    private long send(String lines, int count) throws IOException {
         long started = System.nanoTime();
         long deadline = started + settings.retryTimeout().toNanos();
         long backoff = FIRST_BACKOFF_MILLIS;
@@ -140,7 +146,7 @@ final class InfluxSinkWriter implements SinkWriter<MetricPoint> {
                 try {
                     influx.write(settings.database(), null, InfluxDB.ConsistencyLevel.ONE, TimeUnit.MILLISECONDS,
                             lines);
-                    written(lines.size());
+                    written(count);
                     done = true;
                     return 0;
                 } catch (InfluxDBException e) {
@@ -148,12 +154,12 @@ final class InfluxSinkWriter implements SinkWriter<MetricPoint> {
                 }
                 switch (failure.kind()) {
                     case OUTSIDE_RETENTION -> {
-                        written(lines.size() - failure.dropped());
+                        written(count - failure.dropped());
                         done = true;
                         return failure.dropped();
                     }
                     case FIELD_TYPE_CONFLICT, REJECTED -> throw new InfluxRejectedException(failure.stopLine(
-                            settings.url(), settings.database(), settings.username(), lines.size()));
+                            settings.url(), settings.database(), settings.username(), count));
                     case INTERRUPTED -> {
                         Thread.currentThread().interrupt();
                         throw new InterruptedIOException("cancelled while writing to InfluxDB at " + settings.url());

@@ -48,7 +48,8 @@ import picocli.CommandLine.ParentCommand;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, versionProvider = Touchpoint.Version.class,
         sortOptions = false, header = "measure throughput against a local Kafka topic (docs/benchmarks.md)",
-        subcommands = {BenchCommand.ChurnState.class, BenchCommand.ConversationState.class, BenchCommand.Live.class},
+        subcommands = {BenchCommand.ChurnState.class, BenchCommand.ConversationState.class, BenchCommand.Live.class,
+            BenchCommand.SinkVariants.class},
         description = {
             "Pre-fills local Kafka topics (3 partitions each) with N simulated events, then measures (1) the ceiling: "
                     + "one plain KafkaConsumer reading and Avro-decoding every record, and (2) the monitor job, "
@@ -165,6 +166,61 @@ public final class BenchCommand implements Callable<Integer> {
         }
     }
 
+    /** {@code bench sink}. */
+    @Command(name = "sink", mixinStandardHelpOptions = true, versionProvider = Touchpoint.Version.class,
+            sortOptions = false, header = "the job's points written by the InfluxDB sink alone and by the raw-writer "
+                    + "peer, per batch size, writers, gzip and precision",
+            description = "Runs the job once on N simulated events and keeps the points it emits; then writes them "
+                    + "(at most --points) again, once per variant, through the real sink writers alone (one thread "
+                    + "each) and through the raw-writer peer, each to a fresh database of the same influxd, and "
+                    + "prints both rates and their ratio. Variants: the default (batch 5,000, one writer per subtask, "
+                    + "no gzip, ms), then each --batch-sizes, each --writers, gzip on, and precision s (peer only).")
+    static final class SinkVariants implements Callable<Integer> {
+        @ParentCommand
+        BenchCommand bench;
+
+        @Option(names = "--events", paramLabel = "N", description = "Simulated events (default: ${DEFAULT-VALUE}).")
+        long events = 1_000_000;
+
+        @Mixin
+        Load load;
+
+        @Option(names = "--points", paramLabel = "M", description = "At most M of the job's points per variant "
+                + "(default: ${DEFAULT-VALUE}; 0: all).")
+        long points = 1_000_000;
+
+        @Option(names = "--batch-sizes", paramLabel = "B,...", split = ",", description = "Batch sizes to try "
+                + "besides the default (default: ${DEFAULT-VALUE}).")
+        List<Integer> batchSizes = List.of(1000, 20_000);
+
+        @Option(names = "--writers", paramLabel = "W,...", split = ",", description = "Numbers of writers to try "
+                + "besides one per subtask (default: ${DEFAULT-VALUE}).")
+        List<Integer> writers = List.of(1, 4);
+
+        @Override
+        public Integer call() throws Exception {
+            load.check();
+            if (events < 1 || batchSizes.stream().anyMatch(b -> b < 1) || writers.stream().anyMatch(w -> w < 1)) {
+                throw new Cli.BadInput("--events, --batch-sizes and --writers must be positive");
+            }
+            int batch = MonitorOptions.INFLUX_BATCH_SIZE.defaultValue();
+            int own = load.parallelism;
+            List<SinkBench.Variant> variants = new java.util.ArrayList<>();
+            variants.add(new SinkBench.Variant(batch, own, false, false));
+            batchSizes.stream().filter(b -> b != batch).forEach(b -> variants.add(new SinkBench.Variant(b, own, false,
+                    false)));
+            writers.stream().filter(w -> w != own).forEach(w -> variants.add(new SinkBench.Variant(batch, w, false,
+                    false)));
+            variants.add(new SinkBench.Variant(batch, own, true, false));
+            variants.add(new SinkBench.Variant(batch, own, false, true));
+            return failed(() -> {
+                try (BenchStack stack = BenchStack.start(stackDir())) {
+                    return SinkBench.run(stack, events, load.scale, own, bench.seed, points, variants, bench.out);
+                }
+            });
+        }
+    }
+
     /** A benchmark's own failure is exit 1, whatever the exception (not exit 2, as a bad argument is). */
     private static int failed(Callable<Integer> bench) throws Exception {
         try {
@@ -198,30 +254,9 @@ public final class BenchCommand implements Callable<Integer> {
         try (BenchStack stack = BenchStack.start(stackDir())) {
             String bootstrap = stack.bootstrap();
             LocalInflux influx = stack.influx();
-            // Simulated time ends a minute ago, so nothing is in the future; it starts far enough back for N events
-            // (the steady traffic has about 40,000 events a day at scale 1).
-            Instant end = Instant.now().truncatedTo(ChronoUnit.MINUTES);
-            Duration span = Duration.ofMinutes((long) Math.ceil(events / (40_000 * scale) * 1440) + 1440);
-            Simulator simulator = new Simulator(Scenario.steady(), end.minus(span), span, seed, scale);
-            long published = 0;
-            long firstEvent = Long.MAX_VALUE;
-            long lastEvent = Long.MIN_VALUE;
-            long t0 = System.nanoTime();
-            try (Publisher publisher = new Publisher(bootstrap, "cx.interactions", "cx.surveys", new Properties())) {
-                while (published < events && simulator.hasNext()) {
-                    SpecificRecord record = simulator.next();
-                    long at = eventTime(record);
-                    firstEvent = Math.min(firstEvent, at);
-                    lastEvent = Math.max(lastEvent, at);
-                    publisher.publish(record);
-                    published++;
-                }
-                publisher.flush();
-            }
-            double publishSeconds = (System.nanoTime() - t0) / 1e9;
-            double simulatedDays = (lastEvent - firstEvent) / 86_400_000.0;
-            out.printf("published %,d events (scale %s: %.2f simulated days) in %.1f s%n", published,
-                    BigDecimal.valueOf(scale).stripTrailingZeros().toPlainString(), simulatedDays, publishSeconds);
+            Published traffic = publish(bootstrap, events, scale, seed, out);
+            long published = traffic.events();
+            double simulatedDays = traffic.simulatedDays();
 
             double ceilingSeconds = ceiling(bootstrap, published);
             double ceilingRate = published / ceilingSeconds;
@@ -235,7 +270,7 @@ public final class BenchCommand implements Callable<Integer> {
             if (outageSeconds > 0) {
                 jobSeconds = runThroughOutage(config, influx, outageSeconds, heap, out);
             } else {
-                jobSeconds = runJob(config, discard);
+                jobSeconds = runJob(config, sinkOf(config, discard));
             }
             heap.interrupt();
             heap.join();
@@ -244,6 +279,7 @@ public final class BenchCommand implements Callable<Integer> {
             out.printf("job (parallelism %d, sink %s): %,.0f events/s (%.1f s), %.0f%% of the ceiling, "
                     + "%.3g simulated days per second%n", parallelism, discard ? "discard" : "influx", jobRate,
                     jobSeconds, 100 * jobRate / ceilingRate, simulatedDays / jobSeconds);
+            out.printf("task time (summed over subtasks):%n%s", TaskTimes.summary());
             if (discard) {
                 out.printf("points: %,d emitted and discarded, %,.0f points/s%n", points, points / jobSeconds);
             } else {
@@ -262,6 +298,39 @@ public final class BenchCommand implements Callable<Integer> {
         }
     }
 
+    /** What {@link #publish} published: how many events, over how many simulated days. */
+    record Published(long events, double simulatedDays) {}
+
+    /** Publishes N events of the steady simulation at {@code scale} to the input topics. */
+    static Published publish(String bootstrap, long events, double scale, long seed, PrintStream out)
+            throws Exception {
+        // Simulated time ends a minute ago, so nothing is in the future; it starts far enough back for N events
+        // (the steady traffic has about 40,000 events a day at scale 1).
+        Instant end = Instant.now().truncatedTo(ChronoUnit.MINUTES);
+        Duration span = Duration.ofMinutes((long) Math.ceil(events / (40_000 * scale) * 1440) + 1440);
+        Simulator simulator = new Simulator(Scenario.steady(), end.minus(span), span, seed, scale);
+        long published = 0;
+        long firstEvent = Long.MAX_VALUE;
+        long lastEvent = Long.MIN_VALUE;
+        long t0 = System.nanoTime();
+        try (Publisher publisher = new Publisher(bootstrap, "cx.interactions", "cx.surveys", new Properties())) {
+            while (published < events && simulator.hasNext()) {
+                SpecificRecord record = simulator.next();
+                long at = eventTime(record);
+                firstEvent = Math.min(firstEvent, at);
+                lastEvent = Math.max(lastEvent, at);
+                publisher.publish(record);
+                published++;
+            }
+            publisher.flush();
+        }
+        double publishSeconds = (System.nanoTime() - t0) / 1e9;
+        double simulatedDays = (lastEvent - firstEvent) / 86_400_000.0;
+        out.printf("published %,d events (scale %s: %.2f simulated days) in %.1f s%n", published,
+                BigDecimal.valueOf(scale).stripTrailingZeros().toPlainString(), simulatedDays, publishSeconds);
+        return new Published(published, simulatedDays);
+    }
+
     /**
      * Runs the job while influxd is away for a while: killed once the first points are stored, started again
      * {@code seconds} later. The writers block and retry, so back-pressure should hold the heap flat meanwhile.
@@ -270,7 +339,7 @@ public final class BenchCommand implements Callable<Integer> {
             long seconds, HeapWatch heap, PrintStream out) throws Exception {
         java.util.concurrent.CompletableFuture<Double> job = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
             try {
-                return runJob(config, false);
+                return runJob(config, sinkOf(config, false));
             } catch (Exception e) {
                 throw new java.util.concurrent.CompletionException(e);
             }
@@ -294,14 +363,22 @@ public final class BenchCommand implements Callable<Integer> {
         return jobSeconds;
     }
 
-    /** The production job, with its metric points counted and written to InfluxDB or dropped. */
-    private static double runJob(Configuration config, boolean discard) throws Exception {
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+    private static BenchSink sinkOf(Configuration config, boolean discard) {
+        return new BenchSink(discard ? null : new InfluxSink(InfluxSettings.from(config)));
+    }
+
+    /**
+     * The production job with the bench's metric sink; returns its seconds. {@link TaskTimes} has how its tasks
+     * spent them.
+     */
+    static double runJob(Configuration config, BenchSink sink) throws Exception {
+        TaskTimes.reset();
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(TaskTimes.reporting());
         env.setParallelism(config.get(MonitorOptions.PARALLELISM));
         MonitorJob job = new MonitorJob(config,
                 KafkaInputs.source(config, RecordDecoder.Kind.INTERACTIONS),
                 KafkaInputs.source(config, RecordDecoder.Kind.SURVEYS),
-                new BenchSink(discard ? null : new InfluxSink(InfluxSettings.from(config))),
+                sink,
                 KafkaInputs.deadLetterSink(config),
                 ChurnSignals.sink(config));
         long started = System.nanoTime();

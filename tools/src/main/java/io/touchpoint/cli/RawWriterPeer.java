@@ -2,6 +2,7 @@ package io.touchpoint.cli;
 
 import io.touchpoint.influx.LineProtocol;
 import io.touchpoint.influx.MetricPoint;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -14,12 +15,14 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.zip.GZIPOutputStream;
 
 /**
  * The raw-writer peer of {@code bench}: what the same influxd accepts from plain HTTP writers with nothing else to
  * do. It writes N line-protocol points shaped like the job's (survey, first-response and volume windows over a few
  * hundred series, one point per series and minute) in batches of the sink's size, from as many threads as the sink
- * has writers, each batch one POST to {@code /write} with millisecond precision as the sink sends it.
+ * has writers, each batch one POST to {@code /write} with millisecond precision as the sink sends it; {@code bench
+ * sink} has it write the job's own points instead, split as the job's writers received them.
  */
 final class RawWriterPeer {
 
@@ -28,37 +31,76 @@ final class RawWriterPeer {
 
     private RawWriterPeer() {}
 
-    /** Writes {@code points} points to database {@code database}; returns the seconds it took. */
+    /**
+     * Writes {@code points} points shaped like the job's to database {@code database}, in batches of
+     * {@code batchSize} spread over {@code writers} writers, with millisecond precision; returns the seconds it took.
+     */
     static double write(String url, String database, long points, int batchSize, int writers) throws Exception {
+        List<List<MetricPoint>> perWriter = new ArrayList<>();
+        for (int w = 0; w < writers; w++) {
+            perWriter.add(new ArrayList<>());
+        }
+        long minute = 1_793_000_000_000L / 60_000 * 60_000;
+        for (long i = 0; i < points; i++) {
+            // batch b goes to writer b % writers, as the peer always spread them
+            perWriter.get((int) ((i / batchSize) % writers)).add(point(i, minute));
+        }
+        return write(url, database, perWriter, batchSize, false, false);
+    }
+
+    /**
+     * Writes each list of points by its own writer to database {@code database} in batches of {@code batchSize},
+     * gzip-compressed or not, with second precision (every timestamp must then be a whole second) or millisecond;
+     * returns the seconds from the first request to the last answer.
+     */
+    static double write(String url, String database, List<List<MetricPoint>> perWriter, int batchSize, boolean gzip,
+            boolean seconds) throws Exception {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         http.send(HttpRequest.newBuilder(URI.create(url + "/query?q="
                         + URLEncoder.encode("CREATE DATABASE \"" + database + "\"", StandardCharsets.UTF_8)))
                 .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
-        URI write = URI.create(url + "/write?precision=ms&db=" + URLEncoder.encode(database, StandardCharsets.UTF_8));
-        // The batches are encoded before the clock starts: the peer measures InfluxDB, not string building.
-        List<byte[]> batches = new ArrayList<>();
-        StringBuilder batch = new StringBuilder();
-        int inBatch = 0;
-        long minute = 1_793_000_000_000L / 60_000 * 60_000;
-        for (long i = 0; i < points; i++) {
-            batch.append(LineProtocol.encode(point(i, minute))).append('\n');
-            if (++inBatch == batchSize || i == points - 1) {
-                batches.add(batch.toString().getBytes(StandardCharsets.UTF_8));
-                batch.setLength(0);
-                inBatch = 0;
+        URI write = URI.create(url + "/write?precision=" + (seconds ? "s" : "ms") + "&db="
+                + URLEncoder.encode(database, StandardCharsets.UTF_8));
+        // The batches are encoded (and compressed) before the clock starts: the peer measures InfluxDB, not string
+        // building.
+        List<List<byte[]>> batches = new ArrayList<>();
+        for (List<MetricPoint> points : perWriter) {
+            List<byte[]> mine = new ArrayList<>();
+            StringBuilder batch = new StringBuilder();
+            int inBatch = 0;
+            for (int i = 0; i < points.size(); i++) {
+                String line = LineProtocol.encode(points.get(i));
+                if (line == null) {
+                    continue;
+                }
+                if (seconds) {
+                    line = inSeconds(line);
+                }
+                batch.append(line).append('\n');
+                if (++inBatch == batchSize) {
+                    mine.add(body(batch.toString(), gzip));
+                    batch.setLength(0);
+                    inBatch = 0;
+                }
             }
+            if (inBatch > 0) {
+                mine.add(body(batch.toString(), gzip));
+            }
+            batches.add(mine);
         }
-        ExecutorService pool = Executors.newFixedThreadPool(writers);
+        ExecutorService pool = Executors.newFixedThreadPool(batches.size());
         long started = System.nanoTime();
         try {
             List<Future<?>> done = new ArrayList<>();
-            for (int w = 0; w < writers; w++) {
-                int first = w;
+            for (List<byte[]> mine : batches) {
                 done.add(pool.submit(() -> {
-                    for (int b = first; b < batches.size(); b += writers) {
-                        HttpResponse<String> response = http.send(HttpRequest.newBuilder(write)
-                                .POST(HttpRequest.BodyPublishers.ofByteArray(batches.get(b))).build(),
-                                HttpResponse.BodyHandlers.ofString());
+                    for (byte[] body : mine) {
+                        HttpRequest.Builder request = HttpRequest.newBuilder(write)
+                                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+                        if (gzip) {
+                            request.header("Content-Encoding", "gzip");
+                        }
+                        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
                         if (response.statusCode() / 100 != 2) {
                             throw new IOException("influxd answered " + response.statusCode() + ": " + response.body());
                         }
@@ -73,6 +115,26 @@ final class RawWriterPeer {
             pool.shutdownNow();
         }
         return (System.nanoTime() - started) / 1e9;
+    }
+
+    /** The line with its millisecond timestamp written in seconds. */
+    private static String inSeconds(String line) {
+        if (!line.endsWith("000")) {
+            throw new IllegalArgumentException("not a whole second: " + line);
+        }
+        return line.substring(0, line.length() - 3);
+    }
+
+    private static byte[] body(String lines, boolean gzip) throws IOException {
+        byte[] bytes = lines.getBytes(StandardCharsets.UTF_8);
+        if (!gzip) {
+            return bytes;
+        }
+        ByteArrayOutputStream compressed = new ByteArrayOutputStream(bytes.length / 4);
+        try (GZIPOutputStream out = new GZIPOutputStream(compressed)) {
+            out.write(bytes);
+        }
+        return compressed.toByteArray();
     }
 
     /** The i-th point: 330 series (survey, FRT and volume windows), each written once per minute. */

@@ -1,0 +1,181 @@
+package io.touchpoint.cli;
+
+import io.touchpoint.config.MonitorOptions;
+import io.touchpoint.influx.InfluxSettings;
+import io.touchpoint.influx.InfluxSink;
+import io.touchpoint.influx.MetricPoint;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledFuture;
+import org.apache.flink.api.common.operators.ProcessingTimeService;
+import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
+
+/**
+ * {@code touchpoint bench sink}: the job's own points written again by the real InfluxDB sink writers alone, and by
+ * the raw-writer peer, variant by variant (batch size, writers, gzip, precision), each to a fresh database of the same
+ * influxd. The points are those the job emitted in this run, split between writers as the job split them (or, for
+ * another number of writers, by series, so that a series stays with one writer as it does in the job).
+ */
+final class SinkBench {
+
+    /** One way of writing: batch size, writers, gzip, timestamps in seconds instead of milliseconds. */
+    record Variant(int batchSize, int writers, boolean gzip, boolean seconds) {
+        @Override
+        public String toString() {
+            return String.format("batch %,6d, %d writer%s, gzip %-3s, precision %-2s", batchSize, writers,
+                    writers == 1 ? " " : "s", gzip ? "on" : "off", seconds ? "s" : "ms");
+        }
+    }
+
+    /** The sink's writers have no flush timer here: batches fill by size and the last one goes on the final flush. */
+    private static final ProcessingTimeService NO_TIMERS = new ProcessingTimeService() {
+        @Override
+        public long getCurrentProcessingTime() {
+            return System.currentTimeMillis();
+        }
+
+        @Override
+        public ScheduledFuture<?> registerTimer(long timestamp, ProcessingTimeCallback target) {
+            return null; // never fires; InfluxSinkWriter does not use the handle
+        }
+    };
+
+    private SinkBench() {}
+
+    static int run(BenchStack stack, long events, double scale, int parallelism, long seed, long maxPoints,
+            List<Variant> variants, PrintStream out) throws Exception {
+        BenchCommand.Published traffic = BenchCommand.publish(stack.bootstrap(), events, scale, seed, out);
+        Configuration config = LocalRun.bounded(stack.bootstrap(), stack.influx().url(), "bench", parallelism);
+        BenchSink.POINTS.set(0);
+        BenchSink.KEPT.clear();
+        double jobSeconds = BenchCommand.runJob(config, new BenchSink(null, true));
+        long emitted = BenchSink.POINTS.get();
+        out.printf("job (parallelism %d, sink discard, points kept): %,.0f events/s (%.1f s), %,d points, "
+                + "%,.0f points/s%n", parallelism, traffic.events() / jobSeconds, jobSeconds, emitted,
+                emitted / jobSeconds);
+        List<List<MetricPoint>> bySubtask = new ArrayList<>();
+        for (int i = 0; i < parallelism; i++) {
+            bySubtask.add(BenchSink.KEPT.getOrDefault(i, List.of()));
+        }
+        BenchSink.KEPT.clear();
+        bySubtask = firstPoints(bySubtask, maxPoints);
+        long points = bySubtask.stream().mapToLong(List::size).sum();
+        boolean wholeSeconds = bySubtask.stream().flatMap(List::stream).allMatch(p -> p.timestamp % 1000 == 0);
+        out.printf("writing %,d of them per variant (%s), each to a fresh database:%n", points,
+                wholeSeconds ? "every timestamp a whole second" : "some timestamps not whole seconds");
+        int defaultBatch = MonitorOptions.INFLUX_BATCH_SIZE.defaultValue();
+        int run = 0;
+        for (Variant v : variants) {
+            List<List<MetricPoint>> perWriter = v.writers() == parallelism ? bySubtask : bySeries(bySubtask,
+                    v.writers());
+            String sink;
+            double sinkRate = Double.NaN;
+            if (v.seconds()) {
+                sink = "sink: -- (writes milliseconds)";
+            } else {
+                double seconds = throughSink(stack.influx().url(), "sink_" + run, perWriter, v);
+                sinkRate = points / seconds;
+                sink = String.format("sink %,9.0f points/s (%5.1f s)", sinkRate, seconds);
+            }
+            if (v.seconds() && !wholeSeconds) {
+                out.printf("  %s: skipped, not every timestamp is a whole second%n", v);
+                continue;
+            }
+            double peerSeconds = RawWriterPeer.write(stack.influx().url(), "peer_" + run, perWriter, v.batchSize(),
+                    v.gzip(), v.seconds());
+            double peerRate = points / peerSeconds;
+            out.printf("  %s: %s, peer %,9.0f points/s (%5.1f s)%s%n", v, sink, peerRate, peerSeconds,
+                    Double.isNaN(sinkRate) ? "" : String.format(", sink/peer %3.0f %%", 100 * sinkRate / peerRate));
+            drop(stack.influx().url(), "sink_" + run);
+            drop(stack.influx().url(), "peer_" + run);
+            run++;
+        }
+        double synthetic = RawWriterPeer.write(stack.influx().url(), "synthetic", points, defaultBatch, parallelism);
+        out.printf("bench's own peer (synthetic points of the job's shape, batch %,d, %d writers, ms): %,.0f points/s "
+                + "(%.1f s)%n", defaultBatch, parallelism, points / synthetic, synthetic);
+        return Cli.OK;
+    }
+
+    /** The real sink's writers, one thread each, writing their points and flushing at the end. */
+    private static double throughSink(String url, String database, List<List<MetricPoint>> perWriter, Variant v)
+            throws Exception {
+        InfluxSettings defaults = InfluxSettings.from(new Configuration());
+        InfluxSettings settings = new InfluxSettings(url, database, null, null, v.batchSize(),
+                defaults.flushInterval(), defaults.retryMaxBackoff(), defaults.retryTimeout(), v.gzip());
+        InfluxSink sink = new InfluxSink(settings);
+        List<SinkWriter<MetricPoint>> writers = new ArrayList<>();
+        for (int w = 0; w < perWriter.size(); w++) {
+            writers.add(sink.createWriter(NO_TIMERS, new UnregisteredMetricsGroup(), w));
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(writers.size());
+        long started = System.nanoTime();
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int w = 0; w < writers.size(); w++) {
+                SinkWriter<MetricPoint> writer = writers.get(w);
+                List<MetricPoint> points = perWriter.get(w);
+                done.add(pool.submit(() -> {
+                    for (MetricPoint p : points) {
+                        writer.write(p, null);
+                    }
+                    writer.flush(true);
+                    return null;
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get();
+            }
+            return (System.nanoTime() - started) / 1e9;
+        } finally {
+            pool.shutdownNow();
+            for (SinkWriter<MetricPoint> writer : writers) {
+                writer.close();
+            }
+        }
+    }
+
+    /** At most {@code max} points in all, the same share from every writer, in the order they came. */
+    private static List<List<MetricPoint>> firstPoints(List<List<MetricPoint>> perWriter, long max) {
+        long total = perWriter.stream().mapToLong(List::size).sum();
+        if (max <= 0 || total <= max) {
+            return perWriter;
+        }
+        List<List<MetricPoint>> first = new ArrayList<>();
+        for (List<MetricPoint> points : perWriter) {
+            first.add(points.subList(0, (int) (points.size() * (double) max / total)));
+        }
+        return first;
+    }
+
+    /** The points re-split between {@code writers} writers by series, each writer keeping the order it had. */
+    private static List<List<MetricPoint>> bySeries(List<List<MetricPoint>> perWriter, int writers) {
+        List<List<MetricPoint>> split = new ArrayList<>();
+        for (int w = 0; w < writers; w++) {
+            split.add(new ArrayList<>());
+        }
+        for (List<MetricPoint> points : perWriter) {
+            for (MetricPoint p : points) {
+                split.get(Math.floorMod(p.seriesKey().hashCode(), writers)).add(p);
+            }
+        }
+        return split;
+    }
+
+    private static void drop(String url, String database) throws Exception {
+        HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url + "/query?q="
+                        + URLEncoder.encode("DROP DATABASE \"" + database + "\"", StandardCharsets.UTF_8)))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
+    }
+}

@@ -1,0 +1,125 @@
+package io.touchpoint.cli;
+
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.flink.metrics.Gauge;
+import org.apache.flink.metrics.Metric;
+import org.apache.flink.metrics.MetricConfig;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.metrics.reporter.MetricReporter;
+import org.apache.flink.metrics.reporter.MetricReporterFactory;
+
+/**
+ * How each task of a benchmarked job spent its time: busy, back-pressured (waiting for room downstream) or idle
+ * (waiting for input), from Flink's accumulated task metrics. A task that limits the job is busy nearly all the time
+ * while the tasks before it are back-pressured. State: the gauges of the running tasks, and the last value of each
+ * task that finished, in one static holder per benchmark run ({@link #reset()}).
+ */
+final class TaskTimes {
+
+    static final String REPORTER_KEY = "metrics.reporter.touchpoint-task-times.factory.class";
+    private static final String[] KINDS = {"accumulateBusyTimeMs", "accumulateBackPressuredTimeMs",
+        "accumulateIdleTimeMs"};
+
+    /** Task name and subtask index → gauge per kind (index as {@link #KINDS}). */
+    private static final Map<String, Gauge<?>[]> LIVE = new ConcurrentHashMap<>();
+    /** Task name and subtask index → milliseconds per kind, as last read. */
+    private static final Map<String, long[]> LAST = new ConcurrentHashMap<>();
+
+    private TaskTimes() {}
+
+    static org.apache.flink.configuration.Configuration reporting() {
+        org.apache.flink.configuration.Configuration config = new org.apache.flink.configuration.Configuration();
+        config.setString(REPORTER_KEY, Factory.class.getName());
+        return config;
+    }
+
+    static void reset() {
+        LIVE.clear();
+        LAST.clear();
+    }
+
+    /**
+     * Per task (summed over its subtasks): busy, back-pressured and idle seconds, busiest first, one task a line.
+     */
+    static String summary() {
+        LIVE.forEach(TaskTimes::read);
+        Map<String, long[]> perTask = new TreeMap<>();
+        LAST.forEach((key, ms) -> {
+            long[] sum = perTask.computeIfAbsent(key.substring(0, key.lastIndexOf('#')), k -> new long[3]);
+            for (int i = 0; i < 3; i++) {
+                sum[i] += ms[i];
+            }
+        });
+        StringBuilder s = new StringBuilder();
+        perTask.entrySet().stream()
+                .sorted((a, b) -> Long.compare(b.getValue()[0], a.getValue()[0]))
+                .forEach(e -> s.append(String.format("  %6.1f s busy %6.1f s back-pressured %6.1f s idle  %s%n",
+                        e.getValue()[0] / 1e3, e.getValue()[1] / 1e3, e.getValue()[2] / 1e3, e.getKey())));
+        return s.toString();
+    }
+
+    private static void read(String key, Gauge<?>[] gauges) {
+        long[] ms = LAST.computeIfAbsent(key, k -> new long[3]);
+        for (int i = 0; i < 3; i++) {
+            if (gauges[i] != null && gauges[i].getValue() instanceof Number n) {
+                ms[i] = n.longValue();
+            }
+        }
+    }
+
+    /** Loaded by Flink through {@code META-INF/services}. */
+    public static final class Factory implements MetricReporterFactory {
+        @Override
+        public MetricReporter createMetricReporter(Properties properties) {
+            return new Reporter();
+        }
+    }
+
+    static final class Reporter implements MetricReporter {
+
+        @Override
+        public void open(MetricConfig config) {}
+
+        @Override
+        public void close() {}
+
+        @Override
+        public void notifyOfAddedMetric(Metric metric, String name, MetricGroup group) {
+            int kind = kind(metric, name);
+            if (kind >= 0) {
+                LIVE.computeIfAbsent(key(group), k -> new Gauge<?>[3])[kind] = (Gauge<?>) metric;
+            }
+        }
+
+        @Override
+        public void notifyOfRemovedMetric(Metric metric, String name, MetricGroup group) {
+            int kind = kind(metric, name);
+            if (kind >= 0) {
+                // the task has finished: keep what it accumulated
+                Gauge<?>[] gauges = LIVE.remove(key(group));
+                if (gauges != null) {
+                    read(key(group), gauges);
+                }
+            }
+        }
+
+        private static int kind(Metric metric, String name) {
+            if (metric instanceof Gauge) {
+                for (int i = 0; i < KINDS.length; i++) {
+                    if (KINDS[i].equals(name)) {
+                        return i;
+                    }
+                }
+            }
+            return -1;
+        }
+
+        private static String key(MetricGroup group) {
+            Map<String, String> vars = group.getAllVariables();
+            return vars.getOrDefault("<task_name>", "?") + "#" + vars.getOrDefault("<subtask_index>", "0");
+        }
+    }
+}
