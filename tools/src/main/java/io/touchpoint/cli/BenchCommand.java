@@ -6,6 +6,7 @@ import io.touchpoint.churn.ChurnSignals;
 import io.touchpoint.config.MonitorOptions;
 import io.touchpoint.influx.InfluxSettings;
 import io.touchpoint.influx.InfluxSink;
+import io.touchpoint.influx.MetricPoint;
 import io.touchpoint.ingest.KafkaInputs;
 import io.touchpoint.ingest.RecordDecoder;
 import io.touchpoint.job.MonitorJob;
@@ -54,9 +55,10 @@ import picocli.CommandLine.ParentCommand;
             "Pre-fills local Kafka topics (3 partitions each) with N simulated events, then measures (1) the ceiling: "
                     + "one plain KafkaConsumer reading and Avro-decoding every record, and (2) the monitor job, "
                     + "bounded, at parallelism P writing to a local influxd. Prints events/s for both, their ratio, "
-                    + "simulated days per second, points/s and the peak heap used, and (3) the raw-writer peer: as "
-                    + "many points as the job wrote, sent to the same influxd by plain HTTP writers (one per sink "
-                    + "writer, same batch size) as fast as they go; the job's points/s as a ratio of it."})
+                    + "simulated days per second, points/s, the busy, back-pressured and idle time of each task and the "
+                    + "peak heap used, and (3) the raw-writer peer: the points the job emitted, sent to the same "
+                    + "influxd by plain HTTP writers (one per sink writer, each with the points its writer got, same "
+                    + "batch size, precision and gzip) as fast as they go; the job's points/s as a ratio of it."})
 public final class BenchCommand implements Callable<Integer> {
 
     /** The sink the measured job writes to. */
@@ -197,11 +199,15 @@ public final class BenchCommand implements Callable<Integer> {
                 + "besides one per subtask (default: ${DEFAULT-VALUE}).")
         List<Integer> writers = List.of(1, 4);
 
+        @Option(names = "--repeats", paramLabel = "R", description = "Writes per variant, sink and peer "
+                + "alternating; the medians are printed (default: ${DEFAULT-VALUE}).")
+        int repeats = 3;
+
         @Override
         public Integer call() throws Exception {
             load.check();
-            if (events < 1 || batchSizes.stream().anyMatch(b -> b < 1) || writers.stream().anyMatch(w -> w < 1)) {
-                throw new Cli.BadInput("--events, --batch-sizes and --writers must be positive");
+            if (events < 1 || repeats < 1 || batchSizes.stream().anyMatch(b -> b < 1) || writers.stream().anyMatch(w -> w < 1)) {
+                throw new Cli.BadInput("--events, --repeats, --batch-sizes and --writers must be positive");
             }
             int batch = MonitorOptions.INFLUX_BATCH_SIZE.defaultValue();
             int own = load.parallelism;
@@ -215,7 +221,8 @@ public final class BenchCommand implements Callable<Integer> {
             variants.add(new SinkBench.Variant(batch, own, false, true));
             return failed(() -> {
                 try (BenchStack stack = BenchStack.start(stackDir())) {
-                    return SinkBench.run(stack, events, load.scale, own, bench.seed, points, variants, bench.out);
+                    return SinkBench.run(stack, events, load.scale, own, bench.seed, points, repeats, variants,
+                            bench.out);
                 }
             });
         }
@@ -266,11 +273,14 @@ public final class BenchCommand implements Callable<Integer> {
             heap.start();
             Configuration config = LocalRun.bounded(bootstrap, influx.url(), "bench", parallelism);
             BenchSink.POINTS.set(0);
+            BenchSink.KEPT.clear();
             double jobSeconds;
             if (outageSeconds > 0) {
                 jobSeconds = runThroughOutage(config, influx, outageSeconds, heap, out);
             } else {
-                jobSeconds = runJob(config, sinkOf(config, discard));
+                // the points are kept for the raw-writer peer, which writes the same ones
+                jobSeconds = runJob(config, new BenchSink(discard ? null
+                        : new InfluxSink(InfluxSettings.from(config)), true));
             }
             heap.interrupt();
             heap.join();
@@ -287,13 +297,31 @@ public final class BenchCommand implements Callable<Integer> {
                         storedPoints(influx.url(), "bench"), points / jobSeconds);
             }
             int batchSize = config.get(MonitorOptions.INFLUX_BATCH_SIZE);
-            double peerSeconds = RawWriterPeer.write(influx.url(), "peer", points, batchSize, parallelism);
+            boolean gzip = config.get(MonitorOptions.INFLUX_GZIP);
+            double peerSeconds;
+            long keptBytes = 0;
+            if (BenchSink.KEPT.isEmpty()) {
+                peerSeconds = RawWriterPeer.write(influx.url(), "peer", points, batchSize, parallelism);
+                out.printf("raw-writer peer: %,d points shaped like the job's", points);
+            } else {
+                List<List<MetricPoint>> perWriter = new java.util.ArrayList<>();
+                for (int i = 0; i < parallelism; i++) {
+                    perWriter.add(BenchSink.KEPT.getOrDefault(i, List.of()));
+                }
+                peerSeconds = RawWriterPeer.write(influx.url(), "peer", perWriter, batchSize, gzip, false);
+                long withPoints = liveHeap();
+                perWriter.clear();
+                BenchSink.KEPT.clear();
+                keptBytes = Math.max(0, withPoints - liveHeap());
+                out.printf("raw-writer peer: the job's own %,d points, split as its writers got them", points);
+            }
             double peerRate = points / peerSeconds;
-            out.printf("raw-writer peer: the same %,d points by %d plain HTTP writers in batches of %,d: %,.0f points/s "
-                    + "(%.1f s); the job's points/s are %.0f%% of it%n", points, parallelism, batchSize, peerRate,
+            out.printf(", by %d plain HTTP writers in batches of %,d, ms precision, gzip %s: %,.0f points/s (%.1f s); "
+                    + "the job's points/s are %.0f%% of it%n", parallelism, batchSize, gzip ? "on" : "off", peerRate,
                     peerSeconds, 100 * (points / jobSeconds) / peerRate);
-            out.printf("heap: peak %,d MiB used (JVM -Xmx %,d MiB)%n", heap.peak / (1 << 20),
-                    Runtime.getRuntime().maxMemory() / (1 << 20));
+            out.printf("heap: peak %,d MiB used (JVM -Xmx %,d MiB)%s%n", heap.peak / (1 << 20),
+                    Runtime.getRuntime().maxMemory() / (1 << 20), keptBytes == 0 ? "" : String.format(
+                            ", of which the points kept for the peer took about %,d MiB", keptBytes >> 20));
             return Cli.OK;
         }
     }
@@ -339,7 +367,7 @@ public final class BenchCommand implements Callable<Integer> {
             long seconds, HeapWatch heap, PrintStream out) throws Exception {
         java.util.concurrent.CompletableFuture<Double> job = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
             try {
-                return runJob(config, sinkOf(config, false));
+                return runJob(config, new BenchSink(new InfluxSink(InfluxSettings.from(config))));
             } catch (Exception e) {
                 throw new java.util.concurrent.CompletionException(e);
             }
@@ -363,9 +391,6 @@ public final class BenchCommand implements Callable<Integer> {
         return jobSeconds;
     }
 
-    private static BenchSink sinkOf(Configuration config, boolean discard) {
-        return new BenchSink(discard ? null : new InfluxSink(InfluxSettings.from(config)));
-    }
 
     /**
      * The production job with the bench's metric sink; returns its seconds. {@link TaskTimes} has how its tasks

@@ -52,10 +52,13 @@ final class SinkBench {
         }
     };
 
+    private static final java.lang.management.ThreadMXBean THREADS =
+            java.lang.management.ManagementFactory.getThreadMXBean();
+
     private SinkBench() {}
 
     static int run(BenchStack stack, long events, double scale, int parallelism, long seed, long maxPoints,
-            List<Variant> variants, PrintStream out) throws Exception {
+            int repeats, List<Variant> variants, PrintStream out) throws Exception {
         BenchCommand.Published traffic = BenchCommand.publish(stack.bootstrap(), events, scale, seed, out);
         Configuration config = LocalRun.bounded(stack.bootstrap(), stack.influx().url(), "bench", parallelism);
         BenchSink.POINTS.set(0);
@@ -73,34 +76,34 @@ final class SinkBench {
         bySubtask = firstPoints(bySubtask, maxPoints);
         long points = bySubtask.stream().mapToLong(List::size).sum();
         boolean wholeSeconds = bySubtask.stream().flatMap(List::stream).allMatch(p -> p.timestamp % 1000 == 0);
-        out.printf("writing %,d of them per variant (%s), each to a fresh database:%n", points,
-                wholeSeconds ? "every timestamp a whole second" : "some timestamps not whole seconds");
+        out.printf("writing %,d of them per variant (%s), each to a fresh database, %d times; medians:%n", points,
+                wholeSeconds ? "every timestamp a whole second" : "some timestamps not whole seconds", repeats);
         int defaultBatch = MonitorOptions.INFLUX_BATCH_SIZE.defaultValue();
-        int run = 0;
+        // One untimed round first, so that no variant pays for the JIT compiling the encoder and the HTTP clients.
+        Variant first = variants.get(0);
+        rates(stack, first.writers() == parallelism ? bySubtask : bySeries(bySubtask, first.writers()), first, points);
         for (Variant v : variants) {
             List<List<MetricPoint>> perWriter = v.writers() == parallelism ? bySubtask : bySeries(bySubtask,
                     v.writers());
-            String sink;
-            double sinkRate = Double.NaN;
-            if (v.seconds()) {
-                sink = "sink: -- (writes milliseconds)";
-            } else {
-                double seconds = throughSink(stack.influx().url(), "sink_" + run, perWriter, v);
-                sinkRate = points / seconds;
-                sink = String.format("sink %,9.0f points/s (%5.1f s)", sinkRate, seconds);
-            }
             if (v.seconds() && !wholeSeconds) {
                 out.printf("  %s: skipped, not every timestamp is a whole second%n", v);
                 continue;
             }
-            double peerSeconds = RawWriterPeer.write(stack.influx().url(), "peer_" + run, perWriter, v.batchSize(),
-                    v.gzip(), v.seconds());
-            double peerRate = points / peerSeconds;
-            out.printf("  %s: %s, peer %,9.0f points/s (%5.1f s)%s%n", v, sink, peerRate, peerSeconds,
-                    Double.isNaN(sinkRate) ? "" : String.format(", sink/peer %3.0f %%", 100 * sinkRate / peerRate));
-            drop(stack.influx().url(), "sink_" + run);
-            drop(stack.influx().url(), "peer_" + run);
-            run++;
+            double[][] runs = new double[5][repeats];
+            for (int r = 0; r < repeats; r++) {
+                double[] figures = rates(stack, perWriter, v, points);
+                for (int f = 0; f < figures.length; f++) {
+                    runs[f][r] = figures[f];
+                }
+            }
+            double sinkRate = median(runs[0]);
+            double peerRate = median(runs[3]);
+            out.printf("  %s: %s, peer %,9.0f points/s (influxd %4.1f us)%s%n", v,
+                    v.seconds() ? "sink        -- (writes ms)                      " : String.format(
+                            "sink %,9.0f points/s (writers %4.1f us, influxd %4.1f us)", sinkRate, median(runs[1]),
+                            median(runs[2])),
+                    peerRate, median(runs[4]),
+                    v.seconds() ? "" : String.format(", sink/peer %3.0f %%", 100 * sinkRate / peerRate));
         }
         double synthetic = RawWriterPeer.write(stack.influx().url(), "synthetic", points, defaultBatch, parallelism);
         out.printf("bench's own peer (synthetic points of the job's shape, batch %,d, %d writers, ms): %,.0f points/s "
@@ -108,8 +111,46 @@ final class SinkBench {
         return Cli.OK;
     }
 
-    /** The real sink's writers, one thread each, writing their points and flushing at the end. */
-    private static double throughSink(String url, String database, List<List<MetricPoint>> perWriter, Variant v)
+    /**
+     * One write by the sink and one by the peer: the sink's points/s, its writer threads' CPU and influxd's CPU in
+     * microseconds per point, then the peer's points/s and influxd's CPU per point (the sink's figures NaN for second
+     * precision, which it does not write).
+     */
+    private static double[] rates(BenchStack stack, List<List<MetricPoint>> perWriter, Variant v, long points)
+            throws Exception {
+        String url = stack.influx().url();
+        double[] figures = {Double.NaN, Double.NaN, Double.NaN, 0, 0};
+        if (!v.seconds()) {
+            long influxd = influxdCpuNanos(stack);
+            double[] sink = throughSink(url, "sink", perWriter, v);
+            figures[0] = points / sink[0];
+            figures[1] = sink[1] / 1e3 / points;
+            figures[2] = (influxdCpuNanos(stack) - influxd) / 1e3 / points;
+            drop(url, "sink");
+        }
+        long influxd = influxdCpuNanos(stack);
+        figures[3] = points / RawWriterPeer.write(url, "peer", perWriter, v.batchSize(), v.gzip(), v.seconds());
+        figures[4] = (influxdCpuNanos(stack) - influxd) / 1e3 / points;
+        drop(url, "peer");
+        return figures;
+    }
+
+    private static long influxdCpuNanos(BenchStack stack) {
+        return ProcessHandle.of(stack.influx().pid()).flatMap(p -> p.info().totalCpuDuration())
+                .map(java.time.Duration::toNanos).orElse(0L);
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        java.util.Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
+    }
+
+    /**
+     * The real sink's writers, one thread each, writing their points and flushing at the end; returns the seconds and
+     * the CPU nanoseconds of the writer threads (encoding and the HTTP client, which sends in the calling thread).
+     */
+    private static double[] throughSink(String url, String database, List<List<MetricPoint>> perWriter, Variant v)
             throws Exception {
         InfluxSettings defaults = InfluxSettings.from(new Configuration());
         InfluxSettings settings = new InfluxSettings(url, database, null, null, v.batchSize(),
@@ -122,22 +163,24 @@ final class SinkBench {
         ExecutorService pool = Executors.newFixedThreadPool(writers.size());
         long started = System.nanoTime();
         try {
-            List<Future<?>> done = new ArrayList<>();
+            List<Future<Long>> done = new ArrayList<>();
             for (int w = 0; w < writers.size(); w++) {
                 SinkWriter<MetricPoint> writer = writers.get(w);
                 List<MetricPoint> points = perWriter.get(w);
                 done.add(pool.submit(() -> {
+                    long cpu = THREADS.getCurrentThreadCpuTime();
                     for (MetricPoint p : points) {
                         writer.write(p, null);
                     }
                     writer.flush(true);
-                    return null;
+                    return THREADS.getCurrentThreadCpuTime() - cpu;
                 }));
             }
-            for (Future<?> f : done) {
-                f.get();
+            long cpu = 0;
+            for (Future<Long> f : done) {
+                cpu += f.get();
             }
-            return (System.nanoTime() - started) / 1e9;
+            return new double[] {(System.nanoTime() - started) / 1e9, cpu};
         } finally {
             pool.shutdownNow();
             for (SinkWriter<MetricPoint> writer : writers) {
