@@ -1,6 +1,7 @@
 package io.touchpoint.influx;
 
 import java.io.IOException;
+import java.util.function.Consumer;
 import org.apache.flink.api.common.operators.ProcessingTimeService;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
@@ -26,15 +27,17 @@ public class InfluxSink implements Sink<MetricPoint> {
     @Override
     public SinkWriter<MetricPoint> createWriter(WriterInitContext context) throws IOException {
         return createWriter(context.getProcessingTimeService(), context.metricGroup(),
-                context.getTaskInfo().getIndexOfThisSubtask());
+                context.getTaskInfo().getIndexOfThisSubtask(), batch -> {});
     }
 
     /**
      * The writer of subtask {@code subtask}, outside a Flink task too (the sink benchmark drives it from its own
-     * threads): {@code timers} must run their callbacks in the thread that writes.
+     * threads): {@code timers} must run their callbacks in the thread that writes. {@code written} receives the
+     * line-protocol text of every batch once InfluxDB has accepted it (the benchmark's raw-writer peer sends the same
+     * text again).
      */
-    public SinkWriter<MetricPoint> createWriter(ProcessingTimeService timers, MetricGroup metrics, int subtask)
-            throws IOException {
-        return new InfluxSinkWriter(settings, InfluxConnections.open(settings), timers, metrics, subtask);
+    public SinkWriter<MetricPoint> createWriter(ProcessingTimeService timers, MetricGroup metrics, int subtask,
+            Consumer<String> written) throws IOException {
+        return new InfluxSinkWriter(settings, InfluxConnections.open(settings), timers, metrics, subtask, written);
     }
 }

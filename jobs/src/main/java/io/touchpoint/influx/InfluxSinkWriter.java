@@ -4,6 +4,7 @@ import io.touchpoint.window.Minutes;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.apache.flink.api.common.operators.ProcessingTimeService;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.metrics.Counter;
@@ -40,6 +41,7 @@ final class InfluxSinkWriter implements SinkWriter<MetricPoint> {
     private static final long FIRST_BACKOFF_MILLIS = 100;
 
     private final InfluxSettings settings;
+    private final Consumer<String> written;
     private final InfluxDB influx;
     private final ProcessingTimeService timers;
     private final int subtask;
@@ -55,6 +57,13 @@ final class InfluxSinkWriter implements SinkWriter<MetricPoint> {
 
     InfluxSinkWriter(InfluxSettings settings, InfluxDB influx, ProcessingTimeService timers, MetricGroup metrics,
             int subtask) {
+        this(settings, influx, timers, metrics, subtask, batch -> {});
+    }
+
+    /** {@code written} receives the text of every batch InfluxDB accepted (the benchmark's raw-writer peer). */
+    InfluxSinkWriter(InfluxSettings settings, InfluxDB influx, ProcessingTimeService timers, MetricGroup metrics,
+            int subtask, Consumer<String> written) {
+        this.written = written;
         this.settings = settings;
         this.influx = influx;
         this.timers = timers;
@@ -101,7 +110,9 @@ final class InfluxSinkWriter implements SinkWriter<MetricPoint> {
         if (buffered == 0) {
             return;
         }
-        long dropped = send(buffer.toString(), buffered);
+        String batch = buffer.toString();
+        long dropped = send(batch, buffered);
+        written.accept(batch);
         buffer.setLength(0);
         buffered = 0;
         if (dropped > 0) {

@@ -6,7 +6,6 @@ import io.touchpoint.churn.ChurnSignals;
 import io.touchpoint.config.MonitorOptions;
 import io.touchpoint.influx.InfluxSettings;
 import io.touchpoint.influx.InfluxSink;
-import io.touchpoint.influx.MetricPoint;
 import io.touchpoint.ingest.KafkaInputs;
 import io.touchpoint.ingest.RecordDecoder;
 import io.touchpoint.job.MonitorJob;
@@ -273,14 +272,13 @@ public final class BenchCommand implements Callable<Integer> {
             heap.start();
             Configuration config = LocalRun.bounded(bootstrap, influx.url(), "bench", parallelism);
             BenchSink.POINTS.set(0);
-            BenchSink.KEPT.clear();
+            BenchSink.BATCHES.clear();
             double jobSeconds;
             if (outageSeconds > 0) {
                 jobSeconds = runThroughOutage(config, influx, outageSeconds, heap, out);
             } else {
-                // the points are kept for the raw-writer peer, which writes the same ones
                 jobSeconds = runJob(config, new BenchSink(discard ? null
-                        : new InfluxSink(InfluxSettings.from(config)), true));
+                        : new InfluxSink(InfluxSettings.from(config))));
             }
             heap.interrupt();
             heap.join();
@@ -300,28 +298,28 @@ public final class BenchCommand implements Callable<Integer> {
             boolean gzip = config.get(MonitorOptions.INFLUX_GZIP);
             double peerSeconds;
             long keptBytes = 0;
-            if (BenchSink.KEPT.isEmpty()) {
+            if (discard) {
                 peerSeconds = RawWriterPeer.write(influx.url(), "peer", points, batchSize, parallelism);
-                out.printf("raw-writer peer: %,d points shaped like the job's", points);
+                out.printf("raw-writer peer: %,d points shaped like the job's (--sink influx sends the job's own)",
+                        points);
             } else {
-                List<List<MetricPoint>> perWriter = new java.util.ArrayList<>();
+                // the very batches the job's writers sent, each writer's to one peer writer
+                List<List<String>> perWriter = new java.util.ArrayList<>();
                 for (int i = 0; i < parallelism; i++) {
-                    perWriter.add(BenchSink.KEPT.getOrDefault(i, List.of()));
+                    perWriter.add(BenchSink.BATCHES.getOrDefault(i, List.of()));
                 }
-                peerSeconds = RawWriterPeer.write(influx.url(), "peer", perWriter, batchSize, gzip, false);
-                long withPoints = liveHeap();
-                perWriter.clear();
-                BenchSink.KEPT.clear();
-                keptBytes = Math.max(0, withPoints - liveHeap());
-                out.printf("raw-writer peer: the job's own %,d points, split as its writers got them", points);
+                peerSeconds = RawWriterPeer.send(influx.url(), "peer", perWriter, gzip, false);
+                keptBytes = perWriter.stream().flatMap(List::stream).mapToLong(String::length).sum();
+                BenchSink.BATCHES.clear();
+                out.printf("raw-writer peer: the job's own %,d points in the batches its writers sent", points);
             }
             double peerRate = points / peerSeconds;
             out.printf(", by %d plain HTTP writers in batches of %,d, ms precision, gzip %s: %,.0f points/s (%.1f s); "
                     + "the job's points/s are %.0f%% of it%n", parallelism, batchSize, gzip ? "on" : "off", peerRate,
                     peerSeconds, 100 * (points / jobSeconds) / peerRate);
             out.printf("heap: peak %,d MiB used (JVM -Xmx %,d MiB)%s%n", heap.peak / (1 << 20),
-                    Runtime.getRuntime().maxMemory() / (1 << 20), keptBytes == 0 ? "" : String.format(
-                            ", of which the points kept for the peer took about %,d MiB", keptBytes >> 20));
+                    Runtime.getRuntime().maxMemory() / (1 << 20), discard ? "" : String.format(
+                            ", including the batches kept for the peer (about %,d MiB)", keptBytes >> 20));
             return Cli.OK;
         }
     }

@@ -55,44 +55,60 @@ final class RawWriterPeer {
      */
     static double write(String url, String database, List<List<MetricPoint>> perWriter, int batchSize, boolean gzip,
             boolean seconds) throws Exception {
+        List<List<String>> batches = new ArrayList<>();
+        for (List<MetricPoint> points : perWriter) {
+            List<String> mine = new ArrayList<>();
+            StringBuilder batch = new StringBuilder();
+            int inBatch = 0;
+            for (MetricPoint point : points) {
+                String line = LineProtocol.encode(point);
+                if (line == null) {
+                    continue;
+                }
+                if (inBatch > 0) {
+                    batch.append('\n');
+                }
+                batch.append(seconds ? inSeconds(line) : line);
+                if (++inBatch == batchSize) {
+                    mine.add(batch.toString());
+                    batch.setLength(0);
+                    inBatch = 0;
+                }
+            }
+            if (inBatch > 0) {
+                mine.add(batch.toString());
+            }
+            batches.add(mine);
+        }
+        return send(url, database, batches, gzip, seconds);
+    }
+
+    /**
+     * Sends each list of batches (line-protocol text) by its own writer, gzip-compressed or not, with second or
+     * millisecond precision; returns the seconds from the first request to the last answer.
+     */
+    static double send(String url, String database, List<List<String>> perWriter, boolean gzip, boolean seconds)
+            throws Exception {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         http.send(HttpRequest.newBuilder(URI.create(url + "/query?q="
                         + URLEncoder.encode("CREATE DATABASE \"" + database + "\"", StandardCharsets.UTF_8)))
                 .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
         URI write = URI.create(url + "/write?precision=" + (seconds ? "s" : "ms") + "&db="
                 + URLEncoder.encode(database, StandardCharsets.UTF_8));
-        // The batches are encoded (and compressed) before the clock starts: the peer measures InfluxDB, not string
-        // building.
-        List<List<byte[]>> batches = new ArrayList<>();
-        for (List<MetricPoint> points : perWriter) {
+        // The bodies are made (and compressed) before the clock starts: the peer measures InfluxDB, not a client.
+        List<List<byte[]>> bodies = new ArrayList<>();
+        for (List<String> batches : perWriter) {
             List<byte[]> mine = new ArrayList<>();
-            StringBuilder batch = new StringBuilder();
-            int inBatch = 0;
-            for (int i = 0; i < points.size(); i++) {
-                String line = LineProtocol.encode(points.get(i));
-                if (line == null) {
-                    continue;
-                }
-                if (seconds) {
-                    line = inSeconds(line);
-                }
-                batch.append(line).append('\n');
-                if (++inBatch == batchSize) {
-                    mine.add(body(batch.toString(), gzip));
-                    batch.setLength(0);
-                    inBatch = 0;
-                }
+            for (String batch : batches) {
+                mine.add(body(batch, gzip));
             }
-            if (inBatch > 0) {
-                mine.add(body(batch.toString(), gzip));
-            }
-            batches.add(mine);
+            bodies.add(mine);
         }
-        ExecutorService pool = Executors.newFixedThreadPool(batches.size());
+        ExecutorService pool = Executors.newFixedThreadPool(bodies.size());
         long started = System.nanoTime();
         try {
             List<Future<?>> done = new ArrayList<>();
-            for (List<byte[]> mine : batches) {
+            for (List<byte[]> mine : bodies) {
                 done.add(pool.submit(() -> {
                     for (byte[] body : mine) {
                         HttpRequest.Builder request = HttpRequest.newBuilder(write)
