@@ -158,7 +158,7 @@ final class SinkBench {
         InfluxSink sink = new InfluxSink(settings);
         List<SinkWriter<MetricPoint>> writers = new ArrayList<>();
         for (int w = 0; w < perWriter.size(); w++) {
-            writers.add(sink.createWriter(NO_TIMERS, new UnregisteredMetricsGroup(), w));
+            writers.add(sink.createWriter(NO_TIMERS, new UnregisteredMetricsGroup(), w, batch -> {}));
         }
         ExecutorService pool = Executors.newFixedThreadPool(writers.size());
         long started = System.nanoTime();
