@@ -175,7 +175,7 @@ public final class BenchCommand implements Callable<Integer> {
                     + "(at most --points) again, once per variant, through the real sink writers alone (one thread "
                     + "each) and through the raw-writer peer, each to a fresh database of the same influxd, and "
                     + "prints both rates and their ratio. Variants: the default (batch 5,000, one writer per subtask, "
-                    + "no gzip, ms), then each --batch-sizes, each --writers, gzip on, and precision s (peer only).")
+                    + "no gzip, ms), then each other --batch-sizes, each other --writers, gzip on, and precision s (peer only).")
     static final class SinkVariants implements Callable<Integer> {
         @ParentCommand
         BenchCommand bench;
@@ -192,7 +192,7 @@ public final class BenchCommand implements Callable<Integer> {
 
         @Option(names = "--batch-sizes", paramLabel = "B,...", split = ",", description = "Batch sizes to try "
                 + "besides the default (default: ${DEFAULT-VALUE}).")
-        List<Integer> batchSizes = List.of(1000, 20_000);
+        List<Integer> batchSizes = List.of(1000, 5000, 20_000);
 
         @Option(names = "--writers", paramLabel = "W,...", split = ",", description = "Numbers of writers to try "
                 + "besides one per subtask (default: ${DEFAULT-VALUE}).")
