@@ -174,8 +174,9 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Runs the job once on N simulated events and keeps the points it emits; then writes them "
                     + "(at most --points) again, once per variant, through the real sink writers alone (one thread "
                     + "each) and through the raw-writer peer, each to a fresh database of the same influxd, and "
-                    + "prints both rates and their ratio. Variants: the default (batch 5,000, one writer per subtask, "
-                    + "no gzip, ms), then each other --batch-sizes, each other --writers, gzip on, and precision s (peer only).")
+                    + "prints both rates and their ratio. Variants: the default (influx.batch-size, one writer per "
+                    + "subtask, no gzip, ms), then each other --batch-sizes, each other --writers, gzip on, and "
+                    + "precision s (peer only).")
     static final class SinkVariants implements Callable<Integer> {
         @ParentCommand
         BenchCommand bench;
