@@ -54,8 +54,8 @@ import picocli.CommandLine.ParentCommand;
             "Pre-fills local Kafka topics (3 partitions each) with N simulated events, then measures (1) the ceiling: "
                     + "one plain KafkaConsumer reading and Avro-decoding every record, and (2) the monitor job, "
                     + "bounded, at parallelism P writing to a local influxd. Prints events/s for both, their ratio, "
-                    + "simulated days per second, points/s, the busy, back-pressured and idle time of each task and the "
-                    + "peak heap used, and (3) the raw-writer peer: the points the job emitted, sent to the same "
+                    + "simulated days per second, points/s, the busy, back-pressured and idle time of each task and "
+                    + "the peak heap used, and (3) the raw-writer peer: the points the job emitted, sent to the same "
                     + "influxd by plain HTTP writers (one per sink writer, each with the points its writer got, same "
                     + "batch size, precision and gzip) as fast as they go; the job's points/s as a ratio of it."})
 public final class BenchCommand implements Callable<Integer> {
@@ -206,7 +206,8 @@ public final class BenchCommand implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
             load.check();
-            if (events < 1 || repeats < 1 || batchSizes.stream().anyMatch(b -> b < 1) || writers.stream().anyMatch(w -> w < 1)) {
+            if (events < 1 || repeats < 1 || batchSizes.stream().anyMatch(b -> b < 1)
+                    || writers.stream().anyMatch(w -> w < 1)) {
                 throw new Cli.BadInput("--events, --repeats, --batch-sizes and --writers must be positive");
             }
             int batch = MonitorOptions.INFLUX_BATCH_SIZE.defaultValue();

@@ -116,7 +116,8 @@ final class RawWriterPeer {
                         if (gzip) {
                             request.header("Content-Encoding", "gzip");
                         }
-                        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+                        HttpResponse<String> response = http.send(request.build(),
+                                HttpResponse.BodyHandlers.ofString());
                         if (response.statusCode() / 100 != 2) {
                             throw new IOException("influxd answered " + response.statusCode() + ": " + response.body());
                         }
