@@ -13,6 +13,7 @@ import io.touchpoint.dedup.SurveyDeduplicator;
 import io.touchpoint.frt.FrtSettings;
 import io.touchpoint.frt.FrtWindowFunction;
 import io.touchpoint.frt.ReplyClockFunction;
+import io.touchpoint.frt.ReplyPartials;
 import io.touchpoint.influx.MetricPoint;
 import io.touchpoint.ingest.IngestOperator;
 import io.touchpoint.ingest.Ingested;
@@ -28,11 +29,16 @@ import io.touchpoint.survey.SurveySeries;
 import io.touchpoint.survey.SurveyWindowFunction;
 import io.touchpoint.survey.TouchpointGuard;
 import io.touchpoint.volume.InteractionVolumeFunction;
+import io.touchpoint.volume.VolumePartials;
 import io.touchpoint.window.MinuteGaugeFunction;
+import io.touchpoint.window.MinutePartialMerge;
+import io.touchpoint.window.MinutePreAggregator;
+import io.touchpoint.window.PartialPanes;
 import java.time.Duration;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.configuration.CheckpointingOptions;
@@ -141,8 +147,9 @@ public final class MonitorJob {
                         config.get(MonitorOptions.CONVERSATION_LIFETIME).toMillis(), FrtSettings.from(config)))
                 .name("conversations: dedup, reply clock").uid("reply-clocks");
 
-        DataStream<MetricPoint> frtPoints = interactions.getSideOutput(ReplyClockFunction.REPLIES)
-                .keyBy(r -> r.channel)
+        DataStream<MetricPoint> frtPoints = preAggregated(interactions.getSideOutput(ReplyClockFunction.REPLIES),
+                new ReplyPartials(), "first response", "frt")
+                .keyBy(p -> p.channel)
                 .process(new FrtWindowFunction(lateness, config.get(MonitorOptions.BOUNDED)))
                 .name("first response windows").uid("first-response-windows");
 
@@ -165,8 +172,9 @@ public final class MonitorJob {
                 .process(new SurveyWindowFunction(lateness))
                 .name("nps, csat, ces windows").uid("survey-windows");
 
-        DataStream<MetricPoint> volumePoints = interactions
-                .keyBy(i -> TagValues.channel(i.channel))
+        DataStream<MetricPoint> volumePoints = preAggregated(interactions, new VolumePartials(), "interaction volume",
+                "volume")
+                .keyBy(p -> p.channel)
                 .process(new InteractionVolumeFunction(lateness))
                 .name("interaction volume").uid("interaction-volume");
 
@@ -208,6 +216,21 @@ public final class MonitorJob {
 
         surveyPoints.union(volumePoints, healthPoints, frtPoints, backlogPoints, churnPoints)
                 .sinkTo(metricSink).name("influxdb").uid("sink-influxdb");
+    }
+
+    /**
+     * The elements added up per channel and minute before the channel-keyed windows, so that a busy channel's work is
+     * spread over every subtask (docs/scaling.md): per upstream subtask ({@link MinutePreAggregator}, chained), then
+     * per (channel, minute) ({@link MinutePartialMerge}); the windows merge about one partial per channel and minute.
+     */
+    private static <IN, P> DataStream<P> preAggregated(DataStream<IN> elements, PartialPanes<IN, P> panes,
+            String name, String uid) {
+        TypeInformation<P> type = TypeInformation.of(panes.partialType());
+        return elements
+                .transform(name + ": per subtask", type, new MinutePreAggregator<>(panes)).uid(uid + "-partials")
+                .keyBy(MinutePartialMerge.byChannelAndMinute(panes), Types.STRING)
+                .process(new MinutePartialMerge<>(panes), type)
+                .name(name + ": per minute").uid(uid + "-minutes");
     }
 
     private static void emitIfAny(ChurnInput input, Collector<ChurnInput> out) {
