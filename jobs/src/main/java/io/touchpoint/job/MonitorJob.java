@@ -8,7 +8,7 @@ import io.touchpoint.churn.ChurnPoints;
 import io.touchpoint.churn.LevelChange;
 import io.touchpoint.config.MonitorOptions;
 import io.touchpoint.backlog.BacklogFunction;
-import io.touchpoint.backlog.ClockChange;
+import io.touchpoint.backlog.BacklogSum;
 import io.touchpoint.dedup.SurveyDeduplicator;
 import io.touchpoint.frt.FrtSettings;
 import io.touchpoint.frt.FrtWindowFunction;
@@ -155,12 +155,16 @@ public final class MonitorJob {
 
         DataStream<Long> horizon = interactionsIn.getSideOutput(IngestOperator.HORIZON)
                 .union(surveysIn.getSideOutput(IngestOperator.HORIZON));
+        // per channel and bucket of conversations, so a busy channel's clocks spread over the cluster, then summed
         DataStream<MetricPoint> backlogPoints = interactions.getSideOutput(ReplyClockFunction.CLOCK_CHANGES)
-                .keyBy((ClockChange c) -> c.channel)
+                .keyBy(BacklogFunction::bucketKey)
                 .connect(horizon.broadcast(MinuteGaugeFunction.HORIZON))
                 .process(new BacklogFunction(FrtSettings.from(config), lateness,
                         config.get(MonitorOptions.BOUNDED)))
-                .name("backlog gauges").uid("backlog-gauges");
+                .name("backlog per bucket").uid("backlog-buckets")
+                .keyBy(p -> p.tag("channel"))
+                .process(new BacklogSum(lateness, config.get(MonitorOptions.BOUNDED)))
+                .name("backlog gauges").uid("backlog-sum");
 
         DataStream<MetricPoint> surveyPoints = surveys
                 .keyBy(s -> TagValues.channel(s.channel))
