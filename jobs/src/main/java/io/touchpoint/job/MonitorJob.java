@@ -27,7 +27,10 @@ import io.touchpoint.pipeline.PipelineHealthFunction;
 import io.touchpoint.survey.ScoreObservation;
 import io.touchpoint.survey.SurveySeries;
 import io.touchpoint.survey.SurveyWindowFunction;
+import io.touchpoint.survey.TouchpointAdmission;
+import io.touchpoint.survey.TouchpointCandidates;
 import io.touchpoint.survey.TouchpointGuard;
+import io.touchpoint.survey.TouchpointTags;
 import io.touchpoint.volume.InteractionVolumeFunction;
 import io.touchpoint.volume.VolumePartials;
 import io.touchpoint.window.MinuteGaugeFunction;
@@ -166,10 +169,18 @@ public final class MonitorJob {
                 .process(new BacklogSum(lateness, config.get(MonitorOptions.BOUNDED)))
                 .name("backlog gauges").uid("backlog-sum");
 
-        DataStream<MetricPoint> surveyPoints = surveys
+        // the guard, keyed by channel, decides on the distinct touchpoints only; every survey takes its decision
+        SingleOutputStreamOperator<Survey> candidates = surveys
+                .process(new TouchpointCandidates()).name("touchpoint candidates").uid("touchpoint-candidates");
+        DataStream<TouchpointAdmission> admissions = candidates.getSideOutput(TouchpointCandidates.CANDIDATES)
                 .keyBy(s -> TagValues.channel(s.channel))
                 .process(new TouchpointGuard(config.get(MonitorOptions.MAX_TOUCHPOINTS)))
                 .name("touchpoint guard").uid("touchpoint-guard")
+                .getSideOutput(TouchpointGuard.ADMISSIONS);
+        DataStream<MetricPoint> surveyPoints = candidates
+                .keyBy(s -> s.responseId)
+                .connect(admissions.broadcast(TouchpointTags.DECISIONS))
+                .process(new TouchpointTags()).name("touchpoint tags").uid("touchpoint-tags")
                 .flatMap((Survey s, Collector<ScoreObservation> out) -> SurveySeries.route(s, out::collect))
                 .returns(ScoreObservation.class).name("survey series").uid("survey-series")
                 .keyBy(o -> o.series)

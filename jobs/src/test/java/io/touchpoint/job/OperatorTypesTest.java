@@ -15,6 +15,7 @@ import io.touchpoint.ingest.Survey;
 import io.touchpoint.pipeline.PipelineCount;
 import io.touchpoint.survey.ScoreObservation;
 import io.touchpoint.survey.ScorePane;
+import io.touchpoint.survey.TouchpointAdmission;
 import io.touchpoint.testing.PojoTypes;
 import io.touchpoint.volume.VolumePane;
 import io.touchpoint.volume.VolumePartial;
@@ -32,6 +33,7 @@ class OperatorTypesTest {
         PojoTypes.assertPojosWithoutGenericFields(Ingested.class, Interaction.class, Survey.class,
                 ScoreObservation.class, ReplySample.class, ClockChange.class, CycleOutcome.class, ChurnInput.class,
                 LevelChange.class, ChurnDelta.class, PipelineCount.class, MetricPoint.class, ScorePane.class,
-                VolumePane.class, ReplySamples.class, PaneProgress.class, VolumePartial.class, ReplyPartial.class);
+                VolumePane.class, ReplySamples.class, PaneProgress.class, VolumePartial.class, ReplyPartial.class,
+                TouchpointAdmission.class);
     }
 }
