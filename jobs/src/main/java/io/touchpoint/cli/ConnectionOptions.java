@@ -30,15 +30,15 @@ public final class ConnectionOptions {
 
     /** {@code --kafka HOST:PORT}. */
     public static final class Kafka {
-        @Option(names = "--kafka", paramLabel = "HOST:PORT", description = "Kafka bootstrap servers (default: "
-                + "kafka.bootstrap-servers of --config, else 127.0.0.1:9092).")
+        @Option(names = "--kafka", paramLabel = "HOST:PORT", description = "Kafka brokers "
+                + "(default: kafka.bootstrap-servers of --config, else 127.0.0.1:9092).")
         String bootstrap;
     }
 
     /** {@code --influx URL --db NAME}. */
     public static final class Influx {
-        @Option(names = "--influx", paramLabel = "URL", description = "InfluxDB (default: influx.url of --config, "
-                + "else http://127.0.0.1:8086).")
+        @Option(names = "--influx", paramLabel = "URL", description = "InfluxDB's HTTP API (default: influx.url "
+                + "of --config, else http://127.0.0.1:8086).")
         String url;
 
         @Option(names = "--db", paramLabel = "NAME", description = "InfluxDB database (default: influx.database of "

@@ -48,8 +48,9 @@ public final class RunOptions {
     @Mixin
     ConnectionOptions.Config config;
 
-    @Option(names = "--parallelism", paramLabel = "N", description = "Operator parallelism (job.parallelism; "
-            + "default: job.parallelism of --config, else 2; the job jar under flink run without either: flink's -p).")
+    @Option(names = "--parallelism", paramLabel = "N", description = "Parallel instances of each operator "
+            + "(job.parallelism; default: job.parallelism of --config, else 2; the job jar under flink run without "
+            + "either: flink's -p).")
     Integer parallelism;
 
     @Option(names = "--fresh", description = "Live: start with empty state on purpose; the earlier state of this "

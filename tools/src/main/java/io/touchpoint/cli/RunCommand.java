@@ -35,11 +35,12 @@ import sun.misc.SignalHandler;
                 + "signal while the savepoint is taken cancels at once.",
             "",
             "Exit codes:",
-            "  0    done (bounded: finished; live: stopped with a savepoint; --cluster: submitted)",
-            "  1    failed (one line on stderr says why): Kafka or InfluxDB not reachable at start, a state that "
-                    + "cannot be restored, the job failed, the cluster refused the jar",
+            "  0    done: finished (--bounded), stopped with a savepoint (live), submitted",
+            "  1    failed, one line on stderr says why: Kafka or InfluxDB not reachable",
+            "       at start, a state that cannot be restored, the job or the upload failed",
             "  2    bad arguments or config file",
-            "  130  live: a second signal cancelled the job without a savepoint (the newest checkpoint is retained)"})
+            "  130  live: a second signal cancelled the job without a savepoint (the",
+            "       newest checkpoint is retained)"})
 public final class RunCommand implements Callable<Integer> {
 
     @Mixin

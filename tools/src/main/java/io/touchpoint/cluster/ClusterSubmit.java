@@ -28,9 +28,9 @@ public final class ClusterSubmit {
 
     /** The options {@code run} takes for a cluster; {@code --cluster} is required once one of them is given. */
     public static final class Options {
-        @Option(names = "--cluster", required = true, paramLabel = "URL", description = "Upload the job jar "
-                + "(jobs/target/*-job.jar) to the cluster's REST API (bin/touchpoint cluster up: "
-                + "http://127.0.0.1:8081), run it at job.parallelism, print the job id.")
+        @Option(names = "--cluster", required = true, paramLabel = "URL", description = "The cluster's REST API, e.g. "
+                + "http://127.0.0.1:8081 (bin/touchpoint cluster up): upload the job jar (jobs/target/*-job.jar), run "
+                + "it at job.parallelism, print the job id.")
         String url;
 
         @Option(names = "--from-savepoint", paramLabel = "PATH", description = "Start from this savepoint or "
