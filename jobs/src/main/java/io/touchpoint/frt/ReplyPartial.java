@@ -1,5 +1,6 @@
 package io.touchpoint.frt;
 
+import io.touchpoint.window.MinutePartial;
 import io.touchpoint.window.Minutes;
 
 /**
@@ -7,11 +8,7 @@ import io.touchpoint.window.Minutes;
  * the FRT pre-aggregation sends to the channel's windows instead of every sample, sorted so that merging partials is
  * linear. A retraction holds the one sample it takes back. A Flink POJO.
  */
-public class ReplyPartial {
-    /** The channel as its tag value ({@code chat}). */
-    public String channel;
-    /** Start of the UTC minute. */
-    public long minute;
+public class ReplyPartial extends MinutePartial {
     public ReplySamples samples = new ReplySamples();
     /** Takes back its single sample (see {@link ReplySample#retracted}). */
     public boolean retracted;

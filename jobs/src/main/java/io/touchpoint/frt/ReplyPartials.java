@@ -41,16 +41,6 @@ public class ReplyPartials implements PartialPanes<ReplySample, ReplyPartial> {
     }
 
     @Override
-    public String channel(ReplyPartial partial) {
-        return partial.channel;
-    }
-
-    @Override
-    public long minute(ReplyPartial partial) {
-        return partial.minute;
-    }
-
-    @Override
     public boolean isRetraction(ReplyPartial partial) {
         return partial.retracted;
     }

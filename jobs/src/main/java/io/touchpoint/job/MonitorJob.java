@@ -34,6 +34,7 @@ import io.touchpoint.survey.TouchpointTags;
 import io.touchpoint.volume.InteractionVolumeFunction;
 import io.touchpoint.volume.VolumePartials;
 import io.touchpoint.window.MinuteGaugeFunction;
+import io.touchpoint.window.MinutePartial;
 import io.touchpoint.window.MinutePartialMerge;
 import io.touchpoint.window.MinutePreAggregator;
 import io.touchpoint.window.PartialPanes;
@@ -238,12 +239,12 @@ public final class MonitorJob {
      * spread over every subtask (docs/scaling.md): per upstream subtask ({@link MinutePreAggregator}, chained), then
      * per (channel, minute) ({@link MinutePartialMerge}); the windows merge about one partial per channel and minute.
      */
-    private static <IN, P> DataStream<P> preAggregated(DataStream<IN> elements, PartialPanes<IN, P> panes,
+    private static <IN, P extends MinutePartial> DataStream<P> preAggregated(DataStream<IN> elements, PartialPanes<IN, P> panes,
             String name, String uid) {
         TypeInformation<P> type = TypeInformation.of(panes.partialType());
         return elements
                 .transform(name + ": per subtask", type, new MinutePreAggregator<>(panes)).uid(uid + "-partials")
-                .keyBy(MinutePartialMerge.byChannelAndMinute(panes), Types.STRING)
+                .keyBy(MinutePartialMerge.<P>byChannelAndMinute(), Types.STRING)
                 .process(new MinutePartialMerge<>(panes), type)
                 .name(name + ": per minute").uid(uid + "-minutes");
     }

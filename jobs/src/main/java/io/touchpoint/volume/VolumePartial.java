@@ -1,14 +1,12 @@
 package io.touchpoint.volume;
 
+import io.touchpoint.window.MinutePartial;
+
 /**
  * The interaction counts of one channel and minute from part of the stream (one subtask, or the sum of all): what
  * the volume pre-aggregation sends to the channel's window instead of every event. A Flink POJO.
  */
-public class VolumePartial {
-    /** The channel as its tag value ({@code chat}). */
-    public String channel;
-    /** Start of the UTC minute. */
-    public long minute;
+public class VolumePartial extends MinutePartial {
     public VolumePane counts = new VolumePane();
 
     public VolumePartial() {}

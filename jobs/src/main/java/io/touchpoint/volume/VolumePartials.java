@@ -40,16 +40,6 @@ public class VolumePartials implements PartialPanes<Interaction, VolumePartial> 
     }
 
     @Override
-    public String channel(VolumePartial partial) {
-        return partial.channel;
-    }
-
-    @Override
-    public long minute(VolumePartial partial) {
-        return partial.minute;
-    }
-
-    @Override
     public VolumePartial copy(VolumePartial partial) {
         VolumePartial c = new VolumePartial();
         c.channel = partial.channel;

@@ -19,7 +19,7 @@ import org.apache.flink.util.Collector;
  * <p>State per (channel, minute): the sum of the partials so far, cleared when the watermark passes the minute and it
  * is sent; one timer at the end of the minute.
  */
-public class MinutePartialMerge<P> extends KeyedProcessFunction<String, P, P> {
+public class MinutePartialMerge<P extends MinutePartial> extends KeyedProcessFunction<String, P, P> {
 
     private final PartialPanes<?, P> panes;
     private transient ValueState<P> sum;
@@ -29,8 +29,8 @@ public class MinutePartialMerge<P> extends KeyedProcessFunction<String, P, P> {
     }
 
     /** The key of this step: channel and minute. */
-    public static <P> KeySelector<P, String> byChannelAndMinute(PartialPanes<?, P> panes) {
-        return partial -> panes.channel(partial) + '@' + panes.minute(partial);
+    public static <P extends MinutePartial> KeySelector<P, String> byChannelAndMinute() {
+        return partial -> partial.channel + '@' + partial.minute;
     }
 
     @Override
@@ -40,7 +40,7 @@ public class MinutePartialMerge<P> extends KeyedProcessFunction<String, P, P> {
 
     @Override
     public void processElement(P partial, Context ctx, Collector<P> out) throws Exception {
-        long end = panes.minute(partial) + Minutes.MINUTE;
+        long end = partial.minute + Minutes.MINUTE;
         long watermark = ctx.timerService().currentWatermark();
         if (watermark != Long.MIN_VALUE && end - 1 <= watermark) {
             out.collect(partial);

@@ -25,7 +25,7 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * <p>Held in memory: per minute not yet passed by the watermark (one or two while data flows in time order), one
  * partial per channel with data.
  */
-public class MinutePreAggregator<IN, P> extends AbstractStreamOperator<P>
+public class MinutePreAggregator<IN, P extends MinutePartial> extends AbstractStreamOperator<P>
         implements OneInputStreamOperator<IN, P>, BoundedOneInput {
 
     private static final long serialVersionUID = 1L;
@@ -105,6 +105,6 @@ public class MinutePreAggregator<IN, P> extends AbstractStreamOperator<P>
 
     private void send(P partial) {
         panes.seal(partial);
-        output.collect(new StreamRecord<>(partial, panes.minute(partial) + Minutes.MINUTE - 1));
+        output.collect(new StreamRecord<>(partial, partial.minute + Minutes.MINUTE - 1));
     }
 }

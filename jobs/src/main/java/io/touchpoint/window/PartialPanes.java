@@ -11,7 +11,7 @@ import java.io.Serializable;
  * @param <IN> the elements, e.g. interactions
  * @param <P> the partial pane of one channel and minute, a Flink POJO
  */
-public interface PartialPanes<IN, P> extends Serializable {
+public interface PartialPanes<IN, P extends MinutePartial> extends Serializable {
 
     Class<P> partialType();
 
@@ -29,11 +29,6 @@ public interface PartialPanes<IN, P> extends Serializable {
 
     /** Adds a (not retracting) element to a partial of its channel and minute. */
     void add(P partial, IN element);
-
-    String channel(P partial);
-
-    /** The start of the partial's minute. */
-    long minute(P partial);
 
     /** Whether the partial takes back its single element instead of adding it. */
     default boolean isRetraction(P partial) {

@@ -122,7 +122,7 @@ class PreAggregationTest {
         ReplyPartials panes = new ReplyPartials();
         try (KeyedOneInputStreamOperatorTestHarness<String, ReplyPartial, ReplyPartial> merge =
                 new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new MinutePartialMerge<>(panes)),
-                        MinutePartialMerge.byChannelAndMinute(panes), Types.STRING)) {
+                        MinutePartialMerge.byChannelAndMinute(), Types.STRING)) {
             merge.open();
             ReplyPartial a = ReplyPartial.of(sample("chat", 50, t("10:00:05")));
             a.samples.add(sample("chat", 20, t("10:00:30")));
@@ -157,7 +157,7 @@ class PreAggregationTest {
         }
         KeyedOneInputStreamOperatorTestHarness<String, ReplyPartial, ReplyPartial> merge =
                 new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new MinutePartialMerge<>(panes)),
-                        MinutePartialMerge.byChannelAndMinute(panes), Types.STRING);
+                        MinutePartialMerge.byChannelAndMinute(), Types.STRING);
         merge.open();
         KeyedOneInputStreamOperatorTestHarness<String, ReplyPartial, MetricPoint> merged = windows();
         KeyedOneInputStreamOperatorTestHarness<String, ReplyPartial, MetricPoint> direct = windows();
