@@ -170,7 +170,8 @@ public final class MonitorJob {
                 .process(new BacklogSum(lateness, config.get(MonitorOptions.BOUNDED)))
                 .name("backlog gauges").uid("backlog-sum");
 
-        // the guard, keyed by channel, decides on the distinct touchpoints only; every survey takes its decision
+        // the guard, keyed by channel, decides on the distinct touchpoints only (its admissions are what counts, its
+        // main output is not used); every survey takes its decision in the touchpoint tags
         SingleOutputStreamOperator<Survey> candidates = surveys
                 .process(new TouchpointCandidates()).name("touchpoint candidates").uid("touchpoint-candidates");
         DataStream<TouchpointAdmission> admissions = candidates.getSideOutput(TouchpointCandidates.CANDIDATES)
@@ -239,8 +240,8 @@ public final class MonitorJob {
      * spread over every subtask (docs/scaling.md): per upstream subtask ({@link MinutePreAggregator}, chained), then
      * per (channel, minute) ({@link MinutePartialMerge}); the windows merge about one partial per channel and minute.
      */
-    private static <IN, P extends MinutePartial> DataStream<P> preAggregated(DataStream<IN> elements, PartialPanes<IN, P> panes,
-            String name, String uid) {
+    private static <IN, P extends MinutePartial> DataStream<P> preAggregated(DataStream<IN> elements,
+            PartialPanes<IN, P> panes, String name, String uid) {
         TypeInformation<P> type = TypeInformation.of(panes.partialType());
         return elements
                 .transform(name + ": per subtask", type, new MinutePreAggregator<>(panes)).uid(uid + "-partials")
