@@ -24,10 +24,21 @@ import org.apache.flink.util.Collector;
  * again, with the same timestamps; a bounded run holds each boundary's points until no late change can reach them
  * and writes them once; so the points depend on the set of events, not on their arrival order.
  *
- * <p>State per channel: the running clocks (removed when they stop), plus the changes and written boundaries of the
+ * <p>Keyed by channel, or by channel and bucket ({@link #bucketKey}: the conversations of a channel split into
+ * {@link #BUCKETS} by id, so a busy channel's clocks spread over the cluster): then each bucket writes the backlog of
+ * its own clocks as a point tagged {@code bucket}, and {@link BacklogSum} adds the buckets up into the channel's point.
+ *
+ * <p>State per key: the running clocks (removed when they stop), plus the changes and written boundaries of the
  * last allowed lateness (see {@link MinuteGaugeFunction}).
  */
 public class BacklogFunction extends MinuteGaugeFunction<ClockChange> {
+
+    /**
+     * Buckets per channel: fixed, not tied to the parallelism, so a savepoint restores at any parallelism and the
+     * points do not depend on it; 8 spread a channel over 4 subtasks and keep the partial points per boundary few.
+     */
+    public static final int BUCKETS = 8;
+    private static final char BUCKET_SEPARATOR = '#';
 
     private final FrtSettings settings;
     private transient MapState<String, ClockChange> running;
@@ -44,6 +55,11 @@ public class BacklogFunction extends MinuteGaugeFunction<ClockChange> {
     public BacklogFunction(FrtSettings settings, long allowedLatenessMillis, boolean finalOnly) {
         super(ClockChange.class, allowedLatenessMillis, finalOnly);
         this.settings = settings;
+    }
+
+    /** The key of a change when the backlog is kept per channel and bucket, e.g. {@code chat#5}. */
+    public static String bucketKey(ClockChange change) {
+        return change.channel + BUCKET_SEPARATOR + Math.floorMod(change.conversationId.hashCode(), BUCKETS);
     }
 
     @Override
@@ -96,7 +112,7 @@ public class BacklogFunction extends MinuteGaugeFunction<ClockChange> {
     }
 
     @Override
-    protected boolean close(String channel, long at, List<ClockChange> due, boolean writtenBefore,
+    protected boolean close(String key, long at, List<ClockChange> due, boolean writtenBefore,
             Collector<MetricPoint> out) throws Exception {
         long abandoned = due.stream().filter(c -> c.kind == ClockChange.Kind.ABANDONED).count();
         long expired = due.stream().filter(c -> c.kind == ClockChange.Kind.EXPIRED).count();
@@ -108,8 +124,13 @@ public class BacklogFunction extends MinuteGaugeFunction<ClockChange> {
         // clocks running at the previous boundary: each start of the minute added one, each end took one away
         boolean wasRunning = gauge.awaiting() - started + (due.size() - started) > 0;
         if (gauge.awaiting() > 0 || !due.isEmpty() || wasRunning || writtenBefore) {
-            out.collect(MetricPoint.builder("backlog", at)
-                    .tag("channel", channel)
+            int separator = key.indexOf(BUCKET_SEPARATOR);
+            String channel = separator < 0 ? key : key.substring(0, separator);
+            MetricPoint.Builder point = MetricPoint.builder("backlog", at).tag("channel", channel);
+            if (separator >= 0) {
+                point.tag("bucket", key.substring(separator + 1));
+            }
+            out.collect(point
                     .count("awaiting_first_reply", gauge.awaiting())
                     .value("oldest_wait_s", gauge.oldestWaitSeconds(at))
                     .count("over_sla", gauge.overSla())

@@ -11,9 +11,13 @@ import org.apache.flink.util.Collector;
  * again; one left without samples is written with {@code replies} 0 and every other field 0 (InfluxDB keeps any field
  * of the old point that the new one leaves out). A bounded run writes each window once it is final, so it never
  * writes such a point: its windows are those of the time-sorted events.
+ *
+ * <p>Its input is the samples added up per channel and minute ({@link ReplyPartials}, see MonitorJob): sorted
+ * partials, merged into the pane (a linear merge each), so a busy channel sends it about one record a minute and the
+ * pane holds exactly the minute's samples; a late sample or a retraction arrives as a partial of one.
  * State: see {@link MinutePaneFunction}; each pane keeps the minute's samples.
  */
-public class FrtWindowFunction extends MinutePaneFunction<String, ReplySample, ReplySamples> {
+public class FrtWindowFunction extends MinutePaneFunction<String, ReplyPartial, ReplySamples> {
 
     public FrtWindowFunction(long allowedLatenessMillis) {
         this(allowedLatenessMillis, false);
@@ -25,8 +29,8 @@ public class FrtWindowFunction extends MinutePaneFunction<String, ReplySample, R
     }
 
     @Override
-    protected long timestampOf(ReplySample element) {
-        return element.stop;
+    protected long timestampOf(ReplyPartial element) {
+        return element.minute;
     }
 
     @Override
@@ -35,18 +39,18 @@ public class FrtWindowFunction extends MinutePaneFunction<String, ReplySample, R
     }
 
     @Override
-    protected void add(ReplySamples pane, ReplySample element) {
-        pane.add(element);
+    protected void add(ReplySamples pane, ReplyPartial element) {
+        pane.merge(element.samples);
     }
 
     @Override
-    protected boolean isRetraction(ReplySample element) {
+    protected boolean isRetraction(ReplyPartial element) {
         return element.retracted;
     }
 
     @Override
-    protected void remove(ReplySamples pane, ReplySample element) {
-        pane.remove(element.frtSeconds, element.withinSla);
+    protected void remove(ReplySamples pane, ReplyPartial element) {
+        element.takeBackFrom(pane);
     }
 
     @Override

@@ -8,11 +8,12 @@ import io.touchpoint.churn.ChurnPoints;
 import io.touchpoint.churn.LevelChange;
 import io.touchpoint.config.MonitorOptions;
 import io.touchpoint.backlog.BacklogFunction;
-import io.touchpoint.backlog.ClockChange;
+import io.touchpoint.backlog.BacklogSum;
 import io.touchpoint.dedup.SurveyDeduplicator;
 import io.touchpoint.frt.FrtSettings;
 import io.touchpoint.frt.FrtWindowFunction;
 import io.touchpoint.frt.ReplyClockFunction;
+import io.touchpoint.frt.ReplyPartials;
 import io.touchpoint.influx.MetricPoint;
 import io.touchpoint.ingest.IngestOperator;
 import io.touchpoint.ingest.Ingested;
@@ -26,13 +27,22 @@ import io.touchpoint.pipeline.PipelineHealthFunction;
 import io.touchpoint.survey.ScoreObservation;
 import io.touchpoint.survey.SurveySeries;
 import io.touchpoint.survey.SurveyWindowFunction;
+import io.touchpoint.survey.TouchpointAdmission;
+import io.touchpoint.survey.TouchpointCandidates;
 import io.touchpoint.survey.TouchpointGuard;
+import io.touchpoint.survey.TouchpointTags;
 import io.touchpoint.volume.InteractionVolumeFunction;
+import io.touchpoint.volume.VolumePartials;
 import io.touchpoint.window.MinuteGaugeFunction;
+import io.touchpoint.window.MinutePartial;
+import io.touchpoint.window.MinutePartialMerge;
+import io.touchpoint.window.MinutePreAggregator;
+import io.touchpoint.window.PartialPanes;
 import java.time.Duration;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.configuration.CheckpointingOptions;
@@ -141,32 +151,47 @@ public final class MonitorJob {
                         config.get(MonitorOptions.CONVERSATION_LIFETIME).toMillis(), FrtSettings.from(config)))
                 .name("conversations: dedup, reply clock").uid("reply-clocks");
 
-        DataStream<MetricPoint> frtPoints = interactions.getSideOutput(ReplyClockFunction.REPLIES)
-                .keyBy(r -> r.channel)
+        DataStream<MetricPoint> frtPoints = preAggregated(interactions.getSideOutput(ReplyClockFunction.REPLIES),
+                new ReplyPartials(), "first response", "frt")
+                .keyBy(p -> p.channel)
                 .process(new FrtWindowFunction(lateness, config.get(MonitorOptions.BOUNDED)))
                 .name("first response windows").uid("first-response-windows");
 
         DataStream<Long> horizon = interactionsIn.getSideOutput(IngestOperator.HORIZON)
                 .union(surveysIn.getSideOutput(IngestOperator.HORIZON));
+        // per channel and bucket of conversations, so a busy channel's clocks spread over the cluster, then summed
         DataStream<MetricPoint> backlogPoints = interactions.getSideOutput(ReplyClockFunction.CLOCK_CHANGES)
-                .keyBy((ClockChange c) -> c.channel)
+                .keyBy(BacklogFunction::bucketKey)
                 .connect(horizon.broadcast(MinuteGaugeFunction.HORIZON))
                 .process(new BacklogFunction(FrtSettings.from(config), lateness,
                         config.get(MonitorOptions.BOUNDED)))
-                .name("backlog gauges").uid("backlog-gauges");
+                .name("backlog per bucket").uid("backlog-buckets")
+                .keyBy(p -> p.tag("channel"))
+                .process(new BacklogSum(lateness, config.get(MonitorOptions.BOUNDED)))
+                .name("backlog gauges").uid("backlog-sum");
 
-        DataStream<MetricPoint> surveyPoints = surveys
+        // the guard, keyed by channel, decides on the distinct touchpoints only (its admissions are what counts, its
+        // main output is not used); every survey takes its decision in the touchpoint tags
+        SingleOutputStreamOperator<Survey> candidates = surveys
+                .process(new TouchpointCandidates()).name("touchpoint candidates").uid("touchpoint-candidates");
+        DataStream<TouchpointAdmission> admissions = candidates.getSideOutput(TouchpointCandidates.CANDIDATES)
                 .keyBy(s -> TagValues.channel(s.channel))
                 .process(new TouchpointGuard(config.get(MonitorOptions.MAX_TOUCHPOINTS)))
                 .name("touchpoint guard").uid("touchpoint-guard")
+                .getSideOutput(TouchpointGuard.ADMISSIONS);
+        DataStream<MetricPoint> surveyPoints = candidates
+                .keyBy(s -> s.responseId)
+                .connect(admissions.broadcast(TouchpointTags.DECISIONS))
+                .process(new TouchpointTags()).name("touchpoint tags").uid("touchpoint-tags")
                 .flatMap((Survey s, Collector<ScoreObservation> out) -> SurveySeries.route(s, out::collect))
                 .returns(ScoreObservation.class).name("survey series").uid("survey-series")
                 .keyBy(o -> o.series)
                 .process(new SurveyWindowFunction(lateness))
                 .name("nps, csat, ces windows").uid("survey-windows");
 
-        DataStream<MetricPoint> volumePoints = interactions
-                .keyBy(i -> TagValues.channel(i.channel))
+        DataStream<MetricPoint> volumePoints = preAggregated(interactions, new VolumePartials(), "interaction volume",
+                "volume")
+                .keyBy(p -> p.channel)
                 .process(new InteractionVolumeFunction(lateness))
                 .name("interaction volume").uid("interaction-volume");
 
@@ -208,6 +233,21 @@ public final class MonitorJob {
 
         surveyPoints.union(volumePoints, healthPoints, frtPoints, backlogPoints, churnPoints)
                 .sinkTo(metricSink).name("influxdb").uid("sink-influxdb");
+    }
+
+    /**
+     * The elements added up per channel and minute before the channel-keyed windows, so that a busy channel's work is
+     * spread over every subtask (docs/scaling.md): per upstream subtask ({@link MinutePreAggregator}, chained), then
+     * per (channel, minute) ({@link MinutePartialMerge}); the windows merge about one partial per channel and minute.
+     */
+    private static <IN, P extends MinutePartial> DataStream<P> preAggregated(DataStream<IN> elements,
+            PartialPanes<IN, P> panes, String name, String uid) {
+        TypeInformation<P> type = TypeInformation.of(panes.partialType());
+        return elements
+                .transform(name + ": per subtask", type, new MinutePreAggregator<>(panes)).uid(uid + "-partials")
+                .keyBy(MinutePartialMerge.<P>byChannelAndMinute(), Types.STRING)
+                .process(new MinutePartialMerge<>(panes), type)
+                .name(name + ": per minute").uid(uid + "-minutes");
     }
 
     private static void emitIfAny(ChurnInput input, Collector<ChurnInput> out) {

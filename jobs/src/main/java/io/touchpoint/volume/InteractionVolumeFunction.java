@@ -1,23 +1,24 @@
 package io.touchpoint.volume;
 
 import io.touchpoint.influx.MetricPoint;
-import io.touchpoint.ingest.Interaction;
 import io.touchpoint.window.MinutePaneFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * {@code interactions} (SPEC §4.5): per channel, 1-minute tumbling counts of deduplicated events.
+ * {@code interactions} (SPEC §4.5): per channel, 1-minute tumbling counts of deduplicated events. Its input is the
+ * events' counts added up per channel and minute ({@link VolumePartials}, see MonitorJob), so a busy channel sends
+ * it about one record a minute; a pane is the sum of its minute's partials, exactly the count of its events.
  * State: see {@link MinutePaneFunction} (panes kept for the allowed lateness, then dropped).
  */
-public class InteractionVolumeFunction extends MinutePaneFunction<String, Interaction, VolumePane> {
+public class InteractionVolumeFunction extends MinutePaneFunction<String, VolumePartial, VolumePane> {
 
     public InteractionVolumeFunction(long allowedLatenessMillis) {
         super(VolumePane.class, allowedLatenessMillis);
     }
 
     @Override
-    protected long timestampOf(Interaction element) {
-        return element.occurredAt;
+    protected long timestampOf(VolumePartial element) {
+        return element.minute;
     }
 
     @Override
@@ -26,8 +27,8 @@ public class InteractionVolumeFunction extends MinutePaneFunction<String, Intera
     }
 
     @Override
-    protected void add(VolumePane pane, Interaction element) {
-        pane.add(element.type);
+    protected void add(VolumePane pane, VolumePartial element) {
+        pane.add(element.counts);
     }
 
     @Override

@@ -30,4 +30,22 @@ public class VolumePane {
             }
         }
     }
+
+    /** Adds every count of {@code other}. */
+    public void add(VolumePane other) {
+        events += other.events;
+        conversationsOpened += other.conversationsOpened;
+        customerMessages += other.customerMessages;
+        agentMessages += other.agentMessages;
+        botMessages += other.botMessages;
+        resolved += other.resolved;
+        reopened += other.reopened;
+        cancellations += other.cancellations;
+    }
+
+    public VolumePane copy() {
+        VolumePane c = new VolumePane();
+        c.add(this);
+        return c;
+    }
 }

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 class FrtWindowFunctionTest {
 
-    private KeyedOneInputStreamOperatorTestHarness<String, ReplySample, MetricPoint> harness;
+    private KeyedOneInputStreamOperatorTestHarness<String, ReplyPartial, MetricPoint> harness;
 
     @BeforeEach
     void open() throws Exception {
@@ -46,7 +46,7 @@ class FrtWindowFunctionTest {
     }
 
     private void send(ReplySample s) throws Exception {
-        harness.processElement(s, s.stop);
+        harness.processElement(ReplyPartial.of(s), s.stop);
     }
 
     /** What InfluxDB keeps: the last point written per window and timestamp, as "replies p90 breached". */

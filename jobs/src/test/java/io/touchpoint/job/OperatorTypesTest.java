@@ -5,6 +5,7 @@ import io.touchpoint.churn.ChurnDelta;
 import io.touchpoint.churn.ChurnInput;
 import io.touchpoint.churn.LevelChange;
 import io.touchpoint.frt.CycleOutcome;
+import io.touchpoint.frt.ReplyPartial;
 import io.touchpoint.frt.ReplySample;
 import io.touchpoint.frt.ReplySamples;
 import io.touchpoint.influx.MetricPoint;
@@ -14,8 +15,10 @@ import io.touchpoint.ingest.Survey;
 import io.touchpoint.pipeline.PipelineCount;
 import io.touchpoint.survey.ScoreObservation;
 import io.touchpoint.survey.ScorePane;
+import io.touchpoint.survey.TouchpointAdmission;
 import io.touchpoint.testing.PojoTypes;
 import io.touchpoint.volume.VolumePane;
+import io.touchpoint.volume.VolumePartial;
 import io.touchpoint.window.PaneProgress;
 import org.junit.jupiter.api.Test;
 
@@ -30,6 +33,7 @@ class OperatorTypesTest {
         PojoTypes.assertPojosWithoutGenericFields(Ingested.class, Interaction.class, Survey.class,
                 ScoreObservation.class, ReplySample.class, ClockChange.class, CycleOutcome.class, ChurnInput.class,
                 LevelChange.class, ChurnDelta.class, PipelineCount.class, MetricPoint.class, ScorePane.class,
-                VolumePane.class, ReplySamples.class, PaneProgress.class);
+                VolumePane.class, ReplySamples.class, PaneProgress.class, VolumePartial.class, ReplyPartial.class,
+                TouchpointAdmission.class);
     }
 }

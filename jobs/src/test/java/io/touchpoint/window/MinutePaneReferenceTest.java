@@ -3,6 +3,7 @@ package io.touchpoint.window;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.touchpoint.frt.FrtWindowFunction;
+import io.touchpoint.frt.ReplyPartial;
 import io.touchpoint.frt.ReplySample;
 import io.touchpoint.frt.ReplySamples;
 import io.touchpoint.influx.MetricPoint;
@@ -62,7 +63,7 @@ class MinutePaneReferenceTest {
             s.frtSeconds = e.value / 4.0;
             s.slaTargetSeconds = 60;
             s.withinSla = s.frtSeconds <= 60;
-            return s;
+            return ReplyPartial.of(s);
         }, r -> r.channel, (key, window, end, in) -> {
             ReplySamples pane = new ReplySamples();
             in.forEach(e -> pane.add(e.value / 4.0, e.value / 4.0 <= 60, 60));
