@@ -398,7 +398,7 @@ public final class BenchCommand implements Callable<Integer> {
      */
     static double runJob(Configuration config, BenchSink sink) throws Exception {
         TaskTimes.reset();
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(TaskTimes.reporting());
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(RunMetrics.reporting());
         env.setParallelism(config.get(MonitorOptions.PARALLELISM));
         MonitorJob job = new MonitorJob(config,
                 KafkaInputs.source(config, RecordDecoder.Kind.INTERACTIONS),

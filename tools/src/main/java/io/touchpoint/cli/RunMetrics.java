@@ -77,6 +77,7 @@ public final class RunMetrics {
 
         @Override
         public void notifyOfAddedMetric(Metric metric, String name, MetricGroup group) {
+            TaskTimes.added(metric, name, group);
             List<? super Metric> list = listFor(metric, name, group);
             if (list != null) {
                 list.add(metric);
@@ -85,6 +86,7 @@ public final class RunMetrics {
 
         @Override
         public void notifyOfRemovedMetric(Metric metric, String name, MetricGroup group) {
+            TaskTimes.removed(metric, name, group);
             List<? super Metric> list = listFor(metric, name, group);
             if (list != null) {
                 list.remove(metric);

@@ -1,25 +1,21 @@
 package io.touchpoint.cli;
 
 import java.util.Map;
-import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.Metric;
-import org.apache.flink.metrics.MetricConfig;
 import org.apache.flink.metrics.MetricGroup;
-import org.apache.flink.metrics.reporter.MetricReporter;
-import org.apache.flink.metrics.reporter.MetricReporterFactory;
 
 /**
  * How each task of a benchmarked job spent its time: busy, back-pressured (waiting for room downstream) or idle
- * (waiting for input), from Flink's accumulated task metrics. A task that limits the job is busy nearly all the time
- * while the tasks before it are back-pressured. State: the gauges of the running tasks, and the last value of each
- * task that finished, in one static holder per benchmark run ({@link #reset()}).
+ * (waiting for input), from Flink's accumulated task metrics, which {@link RunMetrics}' reporter hands over. A task
+ * that limits the job is busy nearly all the time while the tasks before it are back-pressured. State: the gauges of
+ * the running tasks, and the last value of each task that finished, in one static holder per benchmark run
+ * ({@link #reset()}).
  */
 final class TaskTimes {
 
-    static final String REPORTER_KEY = "metrics.reporter.touchpoint-task-times.factory.class";
     private static final String[] KINDS = {"accumulateBusyTimeMs", "accumulateBackPressuredTimeMs",
         "accumulateIdleTimeMs"};
 
@@ -29,12 +25,6 @@ final class TaskTimes {
     private static final Map<String, long[]> LAST = new ConcurrentHashMap<>();
 
     private TaskTimes() {}
-
-    static org.apache.flink.configuration.Configuration reporting() {
-        org.apache.flink.configuration.Configuration config = new org.apache.flink.configuration.Configuration();
-        config.setString(REPORTER_KEY, Factory.class.getName());
-        return config;
-    }
 
     static void reset() {
         LIVE.clear();
@@ -70,56 +60,37 @@ final class TaskTimes {
         }
     }
 
-    /** Loaded by Flink through {@code META-INF/services}. */
-    public static final class Factory implements MetricReporterFactory {
-        @Override
-        public MetricReporter createMetricReporter(Properties properties) {
-            return new Reporter();
+    /** A metric Flink registered ({@link RunMetrics}' reporter passes every one on). */
+    static void added(Metric metric, String name, MetricGroup group) {
+        int kind = kind(metric, name);
+        if (kind >= 0) {
+            LIVE.computeIfAbsent(key(group), k -> new Gauge<?>[3])[kind] = (Gauge<?>) metric;
         }
     }
 
-    static final class Reporter implements MetricReporter {
-
-        @Override
-        public void open(MetricConfig config) {}
-
-        @Override
-        public void close() {}
-
-        @Override
-        public void notifyOfAddedMetric(Metric metric, String name, MetricGroup group) {
-            int kind = kind(metric, name);
-            if (kind >= 0) {
-                LIVE.computeIfAbsent(key(group), k -> new Gauge<?>[3])[kind] = (Gauge<?>) metric;
+    /** A metric Flink removed: the task has finished, so what it accumulated is kept. */
+    static void removed(Metric metric, String name, MetricGroup group) {
+        if (kind(metric, name) >= 0) {
+            Gauge<?>[] gauges = LIVE.remove(key(group));
+            if (gauges != null) {
+                read(key(group), gauges);
             }
         }
+    }
 
-        @Override
-        public void notifyOfRemovedMetric(Metric metric, String name, MetricGroup group) {
-            int kind = kind(metric, name);
-            if (kind >= 0) {
-                // the task has finished: keep what it accumulated
-                Gauge<?>[] gauges = LIVE.remove(key(group));
-                if (gauges != null) {
-                    read(key(group), gauges);
+    private static int kind(Metric metric, String name) {
+        if (metric instanceof Gauge) {
+            for (int i = 0; i < KINDS.length; i++) {
+                if (KINDS[i].equals(name)) {
+                    return i;
                 }
             }
         }
+        return -1;
+    }
 
-        private static int kind(Metric metric, String name) {
-            if (metric instanceof Gauge) {
-                for (int i = 0; i < KINDS.length; i++) {
-                    if (KINDS[i].equals(name)) {
-                        return i;
-                    }
-                }
-            }
-            return -1;
-        }
-
-        private static String key(MetricGroup group) {
-            Map<String, String> vars = group.getAllVariables();
-            return vars.getOrDefault("<task_name>", "?") + "#" + vars.getOrDefault("<subtask_index>", "0");
-        }
+    private static String key(MetricGroup group) {
+        Map<String, String> vars = group.getAllVariables();
+        return vars.getOrDefault("<task_name>", "?") + "#" + vars.getOrDefault("<subtask_index>", "0");
     }
 }
