@@ -109,9 +109,9 @@ public final class MonitorOptions {
     public static final ConfigOption<String> INFLUX_PASSWORD = ConfigOptions.key("influx.password")
             .stringType().noDefaultValue();
 
-    /** 20,000: the fastest of 1,000, 5,000 and 20,000 for sink and raw writer alike (docs/benchmarks.md). */
+    /** 5,000: as fast as 20,000 and far faster than 1,000 for sink and raw writer alike (docs/benchmarks.md). */
     public static final ConfigOption<Integer> INFLUX_BATCH_SIZE = ConfigOptions.key("influx.batch-size")
-            .intType().defaultValue(20_000);
+            .intType().defaultValue(5000);
 
     public static final ConfigOption<Duration> INFLUX_FLUSH_INTERVAL = ConfigOptions.key("influx.flush-interval")
             .durationType().defaultValue(Duration.ofSeconds(1));

@@ -32,8 +32,8 @@ import org.influxdb.InfluxDBException;
  * <p>Lines are encoded straight into the batch's text (no string per line, no joining): encoding is most of the
  * writer's own work (docs/benchmarks.md, the sink against the raw-writer peer).
  *
- * <p>State: the buffer (one batch's text, about 3 MB at the default 20,000 points; its capacity is kept for the next
- * batch), and the retention drops of the current processing-time minute (written as one pipeline
+ * <p>State: the buffer (one batch's text, about 0.7 MB at the default 5,000 points; its capacity is kept for the
+ * next batch), and the retention drops of the current processing-time minute (written as one pipeline
  * point per minute, rewritten with the minute's running total after each drop).
  */
 final class InfluxSinkWriter implements SinkWriter<MetricPoint> {
