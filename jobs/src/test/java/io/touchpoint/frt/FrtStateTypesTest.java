@@ -72,4 +72,34 @@ class FrtStateTypesTest {
         // Friday 2026-11-20 17:50 -> Monday 09:10 Berlin
         assertThat(copy.countedSeconds(Channel.EMAIL, 1_795_193_400_000L, 1_795_421_400_000L)).isEqualTo(1_200.0);
     }
+
+    @Test
+    void aClockWithItsLogRoundTripsThroughItsFlinkSerializer() throws Exception {
+        PojoTypes.assertPojosWithoutGenericFields(ConversationLog.class);
+        ConversationClock clocks = new ConversationClock(FrtSettings.defaults());
+        ReplyClock clock = new ReplyClock();
+        Interaction e = new Interaction();
+        e.eventId = "e1";
+        e.occurredAt = 1_000L;
+        e.channel = Channel.SMS;
+        e.touchpoint = "alerts";
+        e.customerId = "cu";
+        e.conversationId = "cv";
+        e.type = InteractionType.CUSTOMER_MESSAGE;
+        clock = clocks.take(clock, e, 0L, item -> { });
+        clocks.wake(clock, 1_000L, item -> { });
+        assertThat(clock.log.recent).hasSize(1);
+
+        TypeSerializer<ReplyClock> serializer =
+                TypeInformation.of(ReplyClock.class).createSerializer(new SerializerConfigImpl());
+        DataOutputSerializer out = new DataOutputSerializer(256);
+        serializer.serialize(clock, out);
+        ReplyClock copy = serializer.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
+
+        assertThat(copy.toString()).isEqualTo(clock.toString());
+        assertThat(copy.log.recent).extracting(r -> r.eventId + " " + r.occurredAt + " " + r.type)
+                .containsExactly("e1 1000 CUSTOMER_MESSAGE");
+        assertThat(copy.log.baseSet).isFalse();
+        assertThat(copy.log.waiting).isEmpty();
+    }
 }
