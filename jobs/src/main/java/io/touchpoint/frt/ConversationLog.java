@@ -1,6 +1,5 @@
 package io.touchpoint.frt;
 
-import io.touchpoint.avro.Channel;
 import io.touchpoint.avro.InteractionType;
 import io.touchpoint.ingest.Interaction;
 import java.io.Serializable;
@@ -32,15 +31,8 @@ public class ConversationLog implements Serializable {
     /** Events held until the watermark reaches them, in event order. */
     public Interaction[] waiting = NONE;
 
-    /** The base while {@link #recent} is not empty: false for an empty clock, else the fields below. */
-    public boolean baseSet;
-    public byte basePhase;
-    public long baseStart;
-    public long baseSlaDeadline = Long.MAX_VALUE;
-    public long baseExpiresAt = Long.MAX_VALUE;
-    public Channel baseChannel;
-    public String baseTouchpoint;
-    public String baseCustomerId;
+    /** The base while {@link #recent} is not empty; null for an empty clock (nothing folded in this life). */
+    public ClockBase base;
 
     public ConversationLog() {}
 
@@ -57,19 +49,7 @@ public class ConversationLog implements Serializable {
         if (recent.length == 0) {
             return current.empty() ? new ReplyClock() : current.cycleAsOf(current.lastEventTime(settings));
         }
-        ReplyClock base = new ReplyClock();
-        if (baseSet) {
-            base.phase = basePhase;
-            base.start = baseStart;
-            base.slaDeadline = baseSlaDeadline;
-            base.expiresAt = baseExpiresAt;
-            base.channel = baseChannel;
-            base.touchpoint = baseTouchpoint;
-            base.customerId = baseCustomerId;
-            base.conversationId = current.conversationId;
-            base.slaPassed = base.slaPassedAsOf(base.lastEventTime(settings));
-        }
-        return base;
+        return base == null ? new ReplyClock() : base.clock(current.conversationId, settings);
     }
 
     /**
@@ -80,25 +60,18 @@ public class ConversationLog implements Serializable {
         if (recent.length == 0) {
             return current.lastEventTime(settings);
         }
-        return baseSet ? baseExpiresAt - settings.lifetimeMillis() : Long.MIN_VALUE;
+        return base == null ? Long.MIN_VALUE : base.expiresAt - settings.lifetimeMillis();
     }
 
-    /** Makes {@code base} the base (its cycle fields; the conversation id is the key's). */
-    void setBase(ReplyClock base) {
-        baseSet = !base.empty();
-        basePhase = baseSet ? base.phase : 0;
-        baseStart = baseSet ? base.start : 0;
-        baseSlaDeadline = baseSet ? base.slaDeadline : Long.MAX_VALUE;
-        baseExpiresAt = baseSet ? base.expiresAt : Long.MAX_VALUE;
-        baseChannel = baseSet ? base.channel : null;
-        baseTouchpoint = baseSet ? base.touchpoint : null;
-        baseCustomerId = baseSet ? base.customerId : null;
+    /** Makes {@code clock} the base (its cycle fields; the conversation id is the key's). */
+    void setBase(ReplyClock clock) {
+        base = clock.empty() ? null : ClockBase.of(clock);
     }
 
     /** A new life started: nothing before it is replayed. */
     void restart() {
         recent = NONE;
-        setBase(new ReplyClock());
+        base = null;
     }
 
     /**
@@ -116,14 +89,14 @@ public class ConversationLog implements Serializable {
         if (folded == recent.length) {
             // the clock itself is the base now
             recent = NONE;
-            setBase(new ReplyClock());
+            base = null;
             return;
         }
-        ReplyClock base = base(current, settings);
+        ReplyClock replayed = base(current, settings);
         for (int i = 0; i < folded; i++) {
-            base.applyInOrder(recent[i], settings);
+            replayed.applyInOrder(recent[i], settings);
         }
-        setBase(base);
+        setBase(replayed);
         recent = Arrays.copyOfRange(recent, folded, recent.length);
     }
 

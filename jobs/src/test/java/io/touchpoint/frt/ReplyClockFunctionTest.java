@@ -383,7 +383,7 @@ class ReplyClockFunctionTest {
         // 10:45 reply is kept, and the 10:40 one is replayed on the base (waiting since 10:00, SLA passed at 10:02)
         assertThat(stored("c20").log.recent).extracting(e -> Instant.ofEpochMilli(e.occurredAt).toString())
                 .containsExactly("2026-11-20T10:40:00Z", "2026-11-20T10:45:00Z");
-        assertThat(stored("c20").log.baseSet).isTrue();
+        assertThat(stored("c20").log.base.start).isEqualTo(t("2026-11-20T10:00:00Z"));
         assertThat(folded).containsExactly(
                 "+2700.0@2026-11-20T10:45:00Z", "-2700.0@2026-11-20T10:45:00Z", "+2400.0@2026-11-20T10:40:00Z",
                 "+PASSED_SLA_UNANSWERED@2026-11-20T10:02:00.001Z", "+REPLIED_AFTER_SLA@2026-11-20T10:45:00Z",
@@ -395,7 +395,7 @@ class ReplyClockFunctionTest {
         List<String> whole = lateReplyAfterTheOpeningLeftTheLateness(
                 FrtSettings.defaults().withAllowedLatenessMillis(Duration.ofDays(30).toMillis()));
         first.close();
-        assertThat(stored("c20").log.baseSet).isFalse();
+        assertThat(stored("c20").log.base).isNull();
         assertThat(stored("c20").log.recent).hasSize(3);
         assertThat(whole).isEqualTo(folded);
     }
@@ -407,7 +407,7 @@ class ReplyClockFunctionTest {
         send(event("g2", "c21", Channel.EMAIL, InteractionType.BOT_MESSAGE, "2026-11-20T10:00:05Z"));
         harness.processWatermark(t("2026-11-20T10:30:00Z"));
         assertThat(stored("c21").log.recent).hasSize(2);
-        assertThat(stored("c21").log.baseSet).isFalse();
+        assertThat(stored("c21").log.base).isNull();
         // 11:01:05 is 1 h and a minute after the bot message: both events are folded, the clock is its own base
         harness.processWatermark(t("2026-11-20T11:01:05Z"));
         ReplyClock c = stored("c21");
