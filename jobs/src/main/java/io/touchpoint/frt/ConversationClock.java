@@ -128,9 +128,10 @@ public final class ConversationClock implements Serializable {
     }
 
     /**
-     * The conversation's one timer: its earliest waiting event, its clock's next wake-up, or when its oldest recent
-     * event can be folded (so that a quiet conversation does not keep its events until its expiry);
-     * {@link Long#MAX_VALUE} for none.
+     * The conversation's one timer: its earliest waiting event, its clock's next wake-up, or when all its recent events
+     * can be folded (so that a quiet conversation does not keep its events until its expiry; a busy one folds its
+     * older events whenever it is touched); {@link Long#MAX_VALUE} for none. Folding at the oldest instead cost one
+     * more firing per event (1.85 instead of 1.13 million firings for the million events of the scale-50 bench).
      */
     public long nextTimer(ReplyClock c) {
         long next = c == null ? Long.MAX_VALUE : c.nextWakeUp();
@@ -138,7 +139,7 @@ public final class ConversationClock implements Serializable {
             return next;
         }
         long foldAt = c.log.recent.length == 0 ? Long.MAX_VALUE
-                : c.log.recent[0].occurredAt + settings.allowedLatenessMillis() + MINUTE;
+                : c.log.recent[c.log.recent.length - 1].occurredAt + settings.allowedLatenessMillis() + MINUTE;
         return Math.min(next, Math.min(foldAt, c.log.firstWaiting()));
     }
 

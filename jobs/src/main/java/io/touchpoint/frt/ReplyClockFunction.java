@@ -33,9 +33,10 @@ import org.apache.flink.util.OutputTag;
  * uninterrupted run. The log holds the waiting events too; it is dropped when it holds nothing, the whole state when
  * the conversation has had no event for its lifetime (7 days of event time) and nothing waits. Timers: exactly one
  * per conversation that needs one, at the earliest of its waiting events, its clock's next wake-up and the instant
- * its oldest recent event can be folded; it is replaced, not added to, when that instant moves, so it is derived from the state and needs no state of its own.
- * When it fires, everything of the conversation that the new watermark reached is done at once (its waiting events
- * in order, its wake-ups), so a conversation costs one timer firing per watermark step, not one per event.
+ * all its recent events can be folded; it is replaced, not added to, when that instant moves, so it is derived from
+ * the state and needs no state of its own. When it fires, everything of the conversation that the new watermark
+ * reached is done at once (its waiting events in order, its wake-ups, folding), so a conversation costs at most one
+ * timer firing per watermark step.
  *
  * <p>The arithmetic of all this is {@link ConversationClock}'s (plain Java); this function loads and stores the state,
  * forwards, counts, and sets the timer.
