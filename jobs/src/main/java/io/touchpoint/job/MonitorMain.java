@@ -1,61 +1,49 @@
 package io.touchpoint.job;
 
 import io.touchpoint.churn.ChurnSignals;
-import io.touchpoint.config.MonitorConfig;
+import io.touchpoint.cli.ProjectVersion;
 import io.touchpoint.config.MonitorOptions;
 import io.touchpoint.influx.InfluxSettings;
 import io.touchpoint.influx.InfluxSink;
 import io.touchpoint.ingest.KafkaInputs;
 import io.touchpoint.ingest.RecordDecoder;
-import java.io.PrintStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.LinkedHashMap;
+import java.io.PrintWriter;
 import java.util.Map;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 
 /**
- * Entry point of the job jar ({@code flink run}) and of {@code bin/touchpoint run}: reads the options, wires the
- * real Kafka sources, the InfluxDB sink and the dead-letter topic into {@link MonitorJob}, and runs it.
+ * Main class of the job jar ({@code flink run JAR [OPTIONS]}): reads the options ({@link RunOptions}, the same as
+ * {@code bin/touchpoint run}'s), wires the real Kafka sources, the InfluxDB sink and the dead-letter topic into
+ * {@link MonitorJob}, and runs it. {@code bin/touchpoint run} runs the same job from {@link #job} in a local
+ * mini-cluster.
  */
+@Command(name = "touchpoint run", mixinStandardHelpOptions = true, versionProvider = ProjectVersion.class,
+        sortOptions = false, footerHeading = "%nExit codes (flink run JAR OPTIONS):%n",
+        footer = {"  2  bad arguments or config file (one line on stderr says why)",
+            "  otherwise flink run's own"})
 public final class MonitorMain {
 
-    static final String USAGE = String.join("\n",
-            "usage: touchpoint run [--bounded] [--kafka HOST:PORT] [--influx URL] [--db NAME] [--config FILE]",
-            "                      [--parallelism N] [--fresh] [--state-dir DIR]",
-            "",
-            "Runs the monitor job: reads cx.interactions and cx.surveys, writes metrics to InfluxDB and rejected",
-            "records to cx.dead-letter. Without --bounded it runs until stopped (live mode): SIGTERM or Ctrl-C stops",
-            "it with a savepoint, and the next start of the same configuration continues from the newest savepoint",
-            "or retained checkpoint (after a crash).",
-            "",
-            "  --bounded         read every topic from the earliest offset to the end found at start, then finish",
-            "  --kafka H:P       Kafka bootstrap servers (default 127.0.0.1:9092)",
-            "  --influx URL      InfluxDB URL (default http://127.0.0.1:8086)",
-            "  --db NAME         InfluxDB database (default touchpoint)",
-            "  --config FILE     properties file with any key of README.md, section Configuration",
-            "  --parallelism N   operator parallelism (default 2)",
-            "  --fresh           live: start with empty state on purpose; the earlier state is set aside, not deleted",
-            "  --state-dir DIR   live: where savepoints and retained checkpoints are kept (default .stack/state)",
-            "",
-            "Secrets come from the environment (TOUCHPOINT_INFLUX_USER, TOUCHPOINT_INFLUX_PASSWORD) or the",
-            "properties file (influx.username, influx.password, kafka.client.sasl.*), never from flags.");
+    static final int BAD_ARGUMENTS = 2;
+
+    @Mixin
+    RunOptions options;
 
     private MonitorMain() {}
 
     public static void main(String[] args) throws Exception {
-        Configuration config;
-        try {
-            config = parse(args, System.getenv());
-        } catch (HelpRequested e) {
-            System.out.println(USAGE);
-            return;
-        } catch (IllegalArgumentException e) {
-            System.err.println("touchpoint run: " + e.getMessage());
-            System.exit(2);
+        Parsed parsed = parse(args, System.getenv(), new PrintWriter(System.out, true), new PrintWriter(System.err, true));
+        if (parsed.config() == null) {
+            if (parsed.exit() != 0) {
+                System.exit(parsed.exit());
+            }
             return;
         }
+        Configuration config = parsed.config();
+        // outside picocli: what Flink's client throws from execute() to capture the job graph must reach it as is
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         // Unless given, the submitter's parallelism holds (flink run -p, a FlinkDeployment's job.parallelism), so
         // that a cluster can rescale the job without changing its arguments.
@@ -63,6 +51,31 @@ public final class MonitorMain {
             env.setParallelism(config.get(MonitorOptions.PARALLELISM));
         }
         job(config).execute(env);
+    }
+
+    /** What the arguments ask for: the job with this configuration, or (config null) to exit with this code. */
+    record Parsed(Configuration config, int exit) {}
+
+    /**
+     * Reads the arguments; prints {@code --help} and {@code --version} to {@code out}, and a bad argument or config
+     * file as one line to {@code err} (exit 2).
+     */
+    static Parsed parse(String[] args, Map<String, String> env, PrintWriter out, PrintWriter err) {
+        CommandLine cl = new CommandLine(new MonitorMain());
+        cl.setOut(out);
+        cl.setErr(err);
+        String name = cl.getCommandName();
+        try {
+            if (CommandLine.printHelpIfRequested(cl.parseArgs(args))) {
+                return new Parsed(null, 0);
+            }
+            return new Parsed(cl.<MonitorMain>getCommand().options.configuration(env), 0);
+        } catch (CommandLine.ParameterException e) {
+            err.println(name + ": " + e.getMessage() + " (see " + name + " --help)");
+        } catch (IllegalArgumentException e) {
+            err.println(name + ": " + e.getMessage());
+        }
+        return new Parsed(null, BAD_ARGUMENTS);
     }
 
     /** The job with its production sources and sinks. */
@@ -74,115 +87,5 @@ public final class MonitorMain {
                 new InfluxSink(InfluxSettings.from(config)),
                 KafkaInputs.deadLetterSink(config),
                 ChurnSignals.sink(config));
-    }
-
-    /** Thrown by {@link #parse} for {@code --help}. */
-    public static final class HelpRequested extends Exception {
-        HelpRequested() {
-            super(null, null, false, false);
-        }
-    }
-
-    /**
-     * Reads the command line into a configuration.
-     *
-     * @throws IllegalArgumentException with a one-line reason for a bad argument
-     */
-    public static Configuration parse(String[] args, Map<String, String> env) throws Exception {
-        Map<String, String> flags = new LinkedHashMap<>();
-        Path configFile = null;
-        for (int i = 0; i < args.length; i++) {
-            String arg = args[i];
-            switch (arg) {
-                case "--help", "-h" -> throw new HelpRequested();
-                case "--bounded" -> flags.put(MonitorOptions.BOUNDED.key(), "true");
-                case "--kafka" -> flags.put(MonitorOptions.KAFKA_BOOTSTRAP.key(), hostPort(value(args, ++i, arg)));
-                case "--influx" -> flags.put(MonitorOptions.INFLUX_URL.key(), url(value(args, ++i, arg)));
-                case "--db" -> flags.put(MonitorOptions.INFLUX_DATABASE.key(), database(value(args, ++i, arg)));
-                case "--parallelism" -> flags.put(MonitorOptions.PARALLELISM.key(), positive(value(args, ++i, arg), arg));
-                case "--fresh" -> flags.put(MonitorOptions.STATE_FRESH.key(), "true");
-                case "--state-dir" -> flags.put(MonitorOptions.STATE_DIR.key(), value(args, ++i, arg));
-                case "--config" -> {
-                    configFile = Path.of(value(args, ++i, arg));
-                    if (!Files.isReadable(configFile)) {
-                        throw new IllegalArgumentException("cannot read config file " + configFile);
-                    }
-                }
-                default -> throw new IllegalArgumentException("unknown argument '" + arg + "' (see --help)");
-            }
-        }
-        Configuration config = MonitorConfig.load(configFile, flags, env);
-        if (config.get(MonitorOptions.STATE_FRESH) && !flags.containsKey(MonitorOptions.STATE_FRESH.key())) {
-            // in a file it would throw the state away on every start, not once on purpose
-            throw new IllegalArgumentException(MonitorOptions.STATE_FRESH.key() + " is set only by the --fresh flag");
-        }
-        validate(config);
-        return config;
-    }
-
-    private static void validate(Configuration config) {
-        try {
-            for (var option : new org.apache.flink.configuration.ConfigOption<?>[] {
-                MonitorOptions.OUT_OF_ORDERNESS, MonitorOptions.IDLENESS, MonitorOptions.LIVE_MAX_LAG,
-                MonitorOptions.ALLOWED_LATENESS, MonitorOptions.FUTURE_TOLERANCE, MonitorOptions.CHECKPOINT_INTERVAL,
-                MonitorOptions.MAX_TOUCHPOINTS, MonitorOptions.INFLUX_BATCH_SIZE, MonitorOptions.INFLUX_FLUSH_INTERVAL,
-                MonitorOptions.PARALLELISM, MonitorOptions.BOUNDED
-            }) {
-                config.get(option);
-            }
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException("bad setting: " + e.getMessage());
-        }
-        if (config.get(MonitorOptions.MAX_TOUCHPOINTS) < 1) {
-            throw new IllegalArgumentException("touchpoints.max-per-channel must be at least 1");
-        }
-    }
-
-    private static String value(String[] args, int i, String flag) {
-        if (i >= args.length || args[i].startsWith("--")) {
-            throw new IllegalArgumentException(flag + " needs a value");
-        }
-        return args[i];
-    }
-
-    static String hostPort(String value) {
-        for (String server : value.split(",")) {
-            int colon = server.lastIndexOf(':');
-            if (colon <= 0 || colon == server.length() - 1) {
-                throw new IllegalArgumentException("--kafka takes HOST:PORT, got '" + value + "'");
-            }
-            positive(server.substring(colon + 1), "--kafka port");
-        }
-        return value;
-    }
-
-    static String url(String value) {
-        if (!value.matches("https?://[^\\s/]+(:\\d+)?/?")) {
-            throw new IllegalArgumentException("--influx takes a URL like http://127.0.0.1:8086, got '" + value + "'");
-        }
-        return value.endsWith("/") ? value.substring(0, value.length() - 1) : value;
-    }
-
-    static String database(String value) {
-        if (!value.matches("[A-Za-z0-9_\\-]{1,64}")) {
-            throw new IllegalArgumentException("--db takes a name of letters, digits, '_' or '-', got '" + value + "'");
-        }
-        return value;
-    }
-
-    private static String positive(String value, String what) {
-        try {
-            if (Integer.parseInt(value) > 0) {
-                return value;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new IllegalArgumentException(what + " takes a positive number, got '" + value + "'");
-    }
-
-    /** Prints the usage; for commands that show it on their own stream. */
-    public static void usage(PrintStream out) {
-        out.println(USAGE);
     }
 }

@@ -22,8 +22,9 @@ import org.apache.flink.util.Collector;
  *
  * <p>State per source: the counts since the last point, the latest watermark reported and the last window delay. A
  * processing-time timer writes a point every minute for as long as the job runs (zeros included, so a stalled input
- * shows); an event-time timer at the end of time writes the last partial minute when a bounded run finishes, and
- * one event-time timer at the end of the next minute to close measures the window delay.
+ * shows); an event-time timer at the end of time writes the last partial minute when a bounded run finishes (with
+ * the delay of the latest minute the reporters' watermarks reached, which the end of input closes), and one
+ * event-time timer at the end of the next minute to close measures the window delay.
  */
 public class PipelineHealthFunction extends KeyedProcessFunction<String, PipelineCount, MetricPoint> {
 
@@ -76,10 +77,17 @@ public class PipelineHealthFunction extends KeyedProcessFunction<String, Pipelin
             return;
         }
         current.watermark = Long.MIN_VALUE;
+        long latest = Long.MIN_VALUE;
         for (long w : watermarks.values()) {
             current.watermark = current.watermark == Long.MIN_VALUE ? w : Math.min(current.watermark, w);
+            latest = Math.max(latest, w);
         }
         if (timestamp == Long.MAX_VALUE) {
+            // The end of input closes every minute at once, the latest one with data included: that minute's delay
+            // is the run's last word on freshness, whether or not a watermark reached this function before.
+            if (latest != Long.MIN_VALUE) {
+                current.windowDelayMillis = now - (Minutes.start(latest) + Minutes.MINUTE);
+            }
             if (!current.isEmpty()) {
                 out.collect(point(current, Minutes.start(now) + Minutes.MINUTE, now));
             }

@@ -3,45 +3,72 @@ package io.touchpoint.cli;
 import io.touchpoint.cluster.ClusterSubmit;
 import io.touchpoint.config.MonitorConfig;
 import io.touchpoint.config.MonitorOptions;
-import io.touchpoint.job.MonitorMain;
+import io.touchpoint.job.RunOptions;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.runtime.jobmaster.JobResult;
 import org.slf4j.LoggerFactory;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import sun.misc.Signal;
 import sun.misc.SignalHandler;
 
 /**
  * {@code touchpoint run}: the monitor job in a local Flink mini-cluster inside this JVM, or with {@code --cluster URL}
- * submitted to a Flink cluster ({@link ClusterSubmit}).
+ * submitted to a Flink cluster ({@link ClusterSubmit}). The job's options are {@link RunOptions}, the same
+ * declarations the job jar's main takes.
  */
-public final class RunCommand {
+@Command(name = "run", mixinStandardHelpOptions = true, versionProvider = Touchpoint.Version.class,
+        sortOptions = false,
+        header = "run the monitor job in a local Flink mini-cluster (live, or --bounded), or submit it to a Flink "
+                + "cluster with --cluster URL",
+        footerHeading = "%nLive mode:%n",
+        footer = {"SIGTERM or Ctrl-C stops the job with a savepoint; the next start of the same configuration "
+                + "continues from the newest savepoint, or from the newest retained checkpoint after a crash. A second "
+                + "signal while the savepoint is taken cancels at once.",
+            "",
+            "Exit codes:",
+            "  0    done: finished (--bounded), stopped with a savepoint (live), submitted",
+            "  1    failed, one line on stderr says why: Kafka or InfluxDB not reachable",
+            "       at start, a state that cannot be restored, the job or the upload failed",
+            "  2    bad arguments or config file",
+            "  130  live: a second signal cancelled the job without a savepoint (the",
+            "       newest checkpoint is retained)"})
+public final class RunCommand implements Callable<Integer> {
 
-    private RunCommand() {}
+    @Mixin
+    RunOptions job;
 
+    @ArgGroup(exclusive = false, heading = "%nOn a Flink cluster (the options above become the job's program "
+            + "arguments):%n")
+    ClusterSubmit.Options cluster;
+
+    private final PrintStream out;
+    private final PrintStream err;
+
+    public RunCommand(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
+
+    /** {@code touchpoint run ARGS}, through the dispatcher so that help and errors name the full command. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
-        if (ClusterSubmit.requested(args)) {
-            return ClusterSubmit.run(args, out, err);
+        return Touchpoint.run("run", args, out, err);
+    }
+
+    @Override
+    public Integer call() {
+        if (cluster != null) {
+            return ClusterSubmit.submit(cluster, job, out, err);
         }
-        Configuration config;
-        try {
-            config = MonitorMain.parse(args, System.getenv());
-        } catch (MonitorMain.HelpRequested e) {
-            MonitorMain.usage(out);
-            ClusterSubmit.usage(out);
-            return 0;
-        } catch (IllegalArgumentException e) {
-            err.println("touchpoint run: " + e.getMessage());
-            return 2;
-        } catch (Exception e) {
-            err.println("touchpoint run: " + Touchpoint.oneLine(e));
-            return 2;
-        }
+        Configuration config = job.configuration(System.getenv());
         try {
             Preflight.requireKafka(config.get(MonitorOptions.KAFKA_BOOTSTRAP), MonitorConfig.kafkaClientProperties(config));
             Preflight.requireInflux(config.get(MonitorOptions.INFLUX_URL));

@@ -6,18 +6,12 @@ import io.touchpoint.gateway.GatewayCommand;
 import io.touchpoint.replay.ReplayCommand;
 import io.touchpoint.simulate.SimulateCommand;
 import io.touchpoint.stack.StackCommand;
-import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Properties;
 import java.util.concurrent.Callable;
 import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code bin/touchpoint COMMAND ...}: the commands of SPEC §7 and the operator's tools, on picocli. */
@@ -66,9 +60,7 @@ public final class Touchpoint implements Callable<Integer> {
         // the stack module does not know the project version; the dispatcher does
         stack.getCommandSpec().versionProvider(new Version());
         cl.addSubcommand("stack", stack);
-        cl.addSubcommand("run", unconverted(RunCommand::run, out, err,
-                "run the monitor job in a local Flink mini-cluster (live, or --bounded), or submit it to a Flink "
-                        + "cluster with --cluster URL"));
+        cl.addSubcommand("run", new RunCommand(out, err));
         cl.addSubcommand("cluster", new ClusterCommand(out, err));
         cl.addSubcommand("simulate", new SimulateCommand(Cli.terminal(err)));
         cl.addSubcommand("replay", new ReplayCommand(Cli.terminal(err)));
@@ -76,41 +68,6 @@ public final class Touchpoint implements Callable<Integer> {
         cl.addSubcommand("alerts", new AlertsCommand());
         cl.addSubcommand("bench", new BenchCommand(out));
         cl.addSubcommand("completion", new Completion());
-        return cl;
-    }
-
-    /** A command's own main, for commands that still parse their arguments by hand. */
-    interface Main {
-        int run(String[] args, PrintStream out, PrintStream err);
-    }
-
-    /** Passes every argument, --help included, to a command that parses its arguments itself. */
-    @Command
-    static final class Unconverted implements Callable<Integer> {
-
-        @Parameters(arity = "0..*", hidden = true)
-        List<String> args = new ArrayList<>();
-
-        private final Main main;
-        private final PrintStream out;
-        private final PrintStream err;
-
-        Unconverted(Main main, PrintStream out, PrintStream err) {
-            this.main = main;
-            this.out = out;
-            this.err = err;
-        }
-
-        @Override
-        public Integer call() {
-            return main.run(args.toArray(String[]::new), out, err);
-        }
-    }
-
-    private static CommandLine unconverted(Main main, PrintStream out, PrintStream err, String summary) {
-        CommandLine cl = new CommandLine(new Unconverted(main, out, err));
-        cl.setUnmatchedOptionsArePositionalParams(true);
-        cl.getCommandSpec().usageMessage().description(summary);
         return cl;
     }
 
@@ -133,20 +90,8 @@ public final class Touchpoint implements Callable<Integer> {
         }
     }
 
-    /** The project version, filled in by Maven. */
-    public static final class Version implements CommandLine.IVersionProvider {
-        @Override
-        public String[] getVersion() throws IOException {
-            Properties p = new Properties();
-            try (InputStream in = Touchpoint.class.getResourceAsStream("version.properties")) {
-                if (in != null) {
-                    p.load(in);
-                }
-            }
-            return new String[] {"touchpoint " + p.getProperty("version", "unknown")
-                    + " (Java " + System.getProperty("java.version") + ")"};
-        }
-    }
+    /** The project version, filled in by Maven (the name every command's annotation uses). */
+    public static final class Version extends ProjectVersion {}
 
     /** The innermost cause's message on one line: what a user needs to act on. */
     public static String oneLine(Throwable e) {

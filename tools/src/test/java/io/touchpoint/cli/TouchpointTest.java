@@ -56,10 +56,33 @@ class TouchpointTest {
     }
 
     @Test
-    void commandsNotOnPicocliYetGetEveryArgument() {
-        Result r = run("run", "--help");
-        assertThat(r.code()).isZero();
-        assertThat(r.out()).startsWith("usage: touchpoint run");
+    void runTakesTheJobJarsDeclarationsWithGeneratedHelpAndOneLineErrors() throws Exception {
+        Result help = run("run", "--help");
+        assertThat(help.code()).isZero();
+        assertThat(help.out()).startsWith("run the monitor job in a local Flink mini-cluster")
+                .contains("Usage: touchpoint run [-hV] [--bounded] [--fresh] [--config=FILE] [--db=NAME]",
+                        "[--cluster=URL [--from-savepoint=PATH]", "On a Flink cluster", "Exit codes:",
+                        "  130  live: a second signal");
+        CommandLine.Model.CommandSpec runSpec = Touchpoint.commandLine(System.out, System.err).getSubcommands()
+                .get("run").getCommandSpec();
+        for (var option : new CommandLine(new io.touchpoint.job.RunOptions()).getCommandSpec().options()) {
+            assertThat(runSpec.findOption(option.longestName()).description()).isEqualTo(option.description());
+            assertThat(help.out()).contains(option.longestName());
+        }
+        assertThat(run("run", "--version").out()).startsWith("touchpoint 0.1.0-SNAPSHOT (Java ");
+        assertThat(run("run", "--bogus")).isEqualTo(new Result(2, "",
+                "touchpoint run: Unknown option: '--bogus' (see touchpoint run --help)\n"));
+        assertThat(run("run", "--state-dir")).isEqualTo(new Result(2, "", "touchpoint run: Missing required "
+                + "parameter for option '--state-dir' (DIR) (see touchpoint run --help)\n"));
+        assertThat(run("run", "--parallelism", "0")).isEqualTo(new Result(2, "",
+                "touchpoint run: --parallelism takes a positive number, got '0'\n"));
+        assertThat(run("run", "--jar", "job.jar")).isEqualTo(new Result(2, "",
+                "touchpoint run: Error: Missing required argument(s): --cluster=URL (see touchpoint run --help)\n"));
+        java.nio.file.Path fresh = java.nio.file.Files.createTempFile("touchpoint", ".properties");
+        java.nio.file.Files.writeString(fresh, "state.fresh = true\n");
+        assertThat(run("run", "--config", fresh.toString())).isEqualTo(new Result(2, "",
+                "touchpoint run: state.fresh is set only by the --fresh flag\n"));
+        java.nio.file.Files.delete(fresh);
     }
 
     @Test
@@ -130,5 +153,7 @@ class TouchpointTest {
         assertThat(script).contains("complete -F _complete_touchpoint", "bin/touchpoint");
         assertThat(script).contains("local commands=\"demo stack run cluster simulate replay gateway alerts bench completion\"",
                 "--scenario", "--input");
+        assertThat(script).contains("'--bounded'", "'--fresh'", "'--parallelism'", "'--state-dir'", "'--cluster'",
+                "'--from-savepoint'", "'--jar'");
     }
 }

@@ -71,7 +71,7 @@ class ProvisioningTest {
     @Test
     void everyQueryNamesOnlyMeasurementsFieldsAndTagsTheJobWrites() throws Exception {
         List<Provisioning.Query> queries = Provisioning.queries();
-        assertThat(queries).hasSize(55);
+        assertThat(queries).hasSize(56);
         for (Provisioning.Query q : queries) {
             String measurement = q.measurement();
             assertThat(Provisioning.CATALOGUE).as(q.where()).containsKey(measurement);
