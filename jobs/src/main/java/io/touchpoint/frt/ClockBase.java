@@ -6,7 +6,7 @@ import java.io.Serializable;
 /**
  * A {@link ReplyClock}'s cycle as it stood after the events folded into it, when later events are kept to be replayed
  * on it ({@link ConversationLog}): the clock's fields but the ids seen, the log and the conversation id (the key's).
- * Whether the SLA had passed follows from them and the latest event's time. A Flink POJO (public fields, no-arg
+ * Whether the SLA had passed follows from them and the time. A Flink POJO (public fields, no-arg
  * constructor).
  */
 public class ClockBase implements Serializable {
@@ -35,8 +35,11 @@ public class ClockBase implements Serializable {
         return b;
     }
 
-    /** A clock of this cycle, as of its latest event, for {@code conversationId}. */
-    ReplyClock clock(String conversationId, FrtSettings settings) {
+    /**
+     * A clock of this cycle for {@code conversationId} as of {@code time}, which lies between its latest event and any
+     * event still to come (whether the SLA had passed by then is all that depends on it).
+     */
+    ReplyClock clock(String conversationId, long time) {
         ReplyClock c = new ReplyClock();
         c.phase = phase;
         c.start = start;
@@ -46,7 +49,7 @@ public class ClockBase implements Serializable {
         c.touchpoint = touchpoint;
         c.customerId = customerId;
         c.conversationId = conversationId;
-        c.slaPassed = c.slaPassedAsOf(c.lastEventTime(settings));
+        c.slaPassed = c.slaPassedAsOf(time);
         return c;
     }
 }

@@ -49,7 +49,8 @@ public class ConversationLog implements Serializable {
         if (recent.length == 0) {
             return current.empty() ? new ReplyClock() : current.cycleAsOf(current.lastEventTime(settings));
         }
-        return base == null ? new ReplyClock() : base.clock(current.conversationId, settings);
+        return base == null ? new ReplyClock()
+                : base.clock(current.conversationId, base.expiresAt - settings.lifetimeMillis());
     }
 
     /**

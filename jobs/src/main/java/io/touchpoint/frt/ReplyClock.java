@@ -321,17 +321,7 @@ public class ReplyClock implements Serializable {
      * without the log: a base to replay events on.
      */
     ReplyClock cycleAsOf(long time) {
-        ReplyClock c = new ReplyClock();
-        c.phase = phase;
-        c.expiresAt = expiresAt;
-        c.start = start;
-        c.channel = channel;
-        c.touchpoint = touchpoint;
-        c.customerId = customerId;
-        c.conversationId = conversationId;
-        c.slaDeadline = slaDeadline;
-        c.slaPassed = slaPassedAsOf(time);
-        return c;
+        return ClockBase.of(this).clock(conversationId, time);
     }
 
     private void startClock(Interaction e, FrtSettings settings, ClockStep step) {

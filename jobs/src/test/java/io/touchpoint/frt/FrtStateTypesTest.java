@@ -29,9 +29,7 @@ class FrtStateTypesTest {
                 ReplySamples.class);
     }
 
-    @Test
-    void aClockRoundTripsThroughItsFlinkSerializer() throws Exception {
-        ReplyClock clock = new ReplyClock();
+    private static Interaction smsMessage() {
         Interaction e = new Interaction();
         e.eventId = "e1";
         e.occurredAt = 1_000L;
@@ -40,6 +38,13 @@ class FrtStateTypesTest {
         e.customerId = "cu";
         e.conversationId = "cv";
         e.type = InteractionType.CUSTOMER_MESSAGE;
+        return e;
+    }
+
+    @Test
+    void aClockRoundTripsThroughItsFlinkSerializer() throws Exception {
+        ReplyClock clock = new ReplyClock();
+        Interaction e = smsMessage();
         clock.apply(e, FrtSettings.defaults());
 
         TypeSerializer<ReplyClock> serializer =
@@ -78,14 +83,7 @@ class FrtStateTypesTest {
         PojoTypes.assertPojosWithoutGenericFields(ConversationLog.class, ClockBase.class);
         ConversationClock clocks = new ConversationClock(FrtSettings.defaults());
         ReplyClock clock = new ReplyClock();
-        Interaction e = new Interaction();
-        e.eventId = "e1";
-        e.occurredAt = 1_000L;
-        e.channel = Channel.SMS;
-        e.touchpoint = "alerts";
-        e.customerId = "cu";
-        e.conversationId = "cv";
-        e.type = InteractionType.CUSTOMER_MESSAGE;
+        Interaction e = smsMessage();
         clock = clocks.take(clock, e, 0L, item -> { });
         clocks.wake(clock, 1_000L, item -> { });
         assertThat(clock.log.recent).hasSize(1);
