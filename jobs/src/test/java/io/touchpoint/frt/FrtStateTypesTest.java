@@ -41,17 +41,22 @@ class FrtStateTypesTest {
         return e;
     }
 
+    private static ReplyClock roundTrip(ReplyClock clock) throws Exception {
+        TypeSerializer<ReplyClock> serializer =
+                TypeInformation.of(ReplyClock.class).createSerializer(new SerializerConfigImpl());
+        DataOutputSerializer out = new DataOutputSerializer(256);
+        serializer.serialize(clock, out);
+        ReplyClock copy = serializer.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
+        return copy;
+    }
+
     @Test
     void aClockRoundTripsThroughItsFlinkSerializer() throws Exception {
         ReplyClock clock = new ReplyClock();
         Interaction e = smsMessage();
         clock.apply(e, FrtSettings.defaults());
 
-        TypeSerializer<ReplyClock> serializer =
-                TypeInformation.of(ReplyClock.class).createSerializer(new SerializerConfigImpl());
-        DataOutputSerializer out = new DataOutputSerializer(256);
-        serializer.serialize(clock, out);
-        ReplyClock copy = serializer.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
+        ReplyClock copy = roundTrip(clock);
 
         assertThat(copy.toString()).isEqualTo(clock.toString());
         assertThat(copy.seenCount()).isEqualTo(1);
@@ -88,11 +93,7 @@ class FrtStateTypesTest {
         clocks.wake(clock, 1_000L, item -> { });
         assertThat(clock.log.recent).hasSize(1);
 
-        TypeSerializer<ReplyClock> serializer =
-                TypeInformation.of(ReplyClock.class).createSerializer(new SerializerConfigImpl());
-        DataOutputSerializer out = new DataOutputSerializer(256);
-        serializer.serialize(clock, out);
-        ReplyClock copy = serializer.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
+        ReplyClock copy = roundTrip(clock);
 
         assertThat(copy.toString()).isEqualTo(clock.toString());
         assertThat(copy.log.recent).extracting(r -> r.eventId + " " + r.occurredAt + " " + r.type)
