@@ -26,8 +26,10 @@ public final class FrtSettings implements Serializable {
     private final SlaTargets targets;
     private final EnumMap<Channel, BusinessCalendar> calendars;
     private final long lifetimeMillis;
+    private final long allowedLatenessMillis;
 
-    private FrtSettings(SlaTargets targets, Map<Channel, BusinessCalendar> calendars, long lifetimeMillis) {
+    private FrtSettings(SlaTargets targets, Map<Channel, BusinessCalendar> calendars, long lifetimeMillis,
+            long allowedLatenessMillis) {
         if (lifetimeMillis <= 0) {
             throw new IllegalArgumentException("conversation lifetime must be positive, got " + lifetimeMillis + " ms");
         }
@@ -35,15 +37,21 @@ public final class FrtSettings implements Serializable {
         this.calendars = new EnumMap<>(Channel.class);
         this.calendars.putAll(calendars);
         this.lifetimeMillis = lifetimeMillis;
+        if (allowedLatenessMillis < 0) {
+            throw new IllegalArgumentException("allowed lateness must not be negative, got " + allowedLatenessMillis
+                    + " ms");
+        }
+        this.allowedLatenessMillis = allowedLatenessMillis;
     }
 
-    /** Default targets, no calendars (wall-clock everywhere), 7-day lifetime. */
+    /** Default targets, no calendars (wall-clock everywhere), 7-day lifetime, the default allowed lateness (1 h). */
     public static FrtSettings defaults() {
         return of(SlaTargets.defaults(), Map.of(), DEFAULT_LIFETIME_MILLIS);
     }
 
     public static FrtSettings of(SlaTargets targets, Map<Channel, BusinessCalendar> calendars, long lifetimeMillis) {
-        return new FrtSettings(targets, calendars, lifetimeMillis);
+        return new FrtSettings(targets, calendars, lifetimeMillis,
+                MonitorOptions.ALLOWED_LATENESS.defaultValue().toMillis());
     }
 
     /**
@@ -78,7 +86,7 @@ public final class FrtSettings implements Serializable {
         return of(targets, calendars, lifetimeMillis);
     }
 
-    /** From {@code sla.targets}, {@code calendar.<channel>} and {@code conversation.lifetime}. */
+    /** From {@code sla.targets}, {@code calendar.<channel>}, {@code conversation.lifetime} and {@code lateness.allowed}. */
     public static FrtSettings from(Configuration config) {
         Map<String, String> calendars = new LinkedHashMap<>();
         for (Map.Entry<String, String> e : config.toMap().entrySet()) {
@@ -87,16 +95,26 @@ public final class FrtSettings implements Serializable {
             }
         }
         return parse(config.get(MonitorOptions.SLA_TARGETS), calendars,
-                config.get(MonitorOptions.CONVERSATION_LIFETIME).toMillis());
+                config.get(MonitorOptions.CONVERSATION_LIFETIME).toMillis())
+                .withAllowedLatenessMillis(config.get(MonitorOptions.ALLOWED_LATENESS).toMillis());
     }
 
     /** The same settings with another conversation lifetime. */
     public FrtSettings withLifetimeMillis(long millis) {
-        return new FrtSettings(targets, calendars, millis);
+        return new FrtSettings(targets, calendars, millis, allowedLatenessMillis);
+    }
+
+    /** The same settings with another allowed lateness. */
+    public FrtSettings withAllowedLatenessMillis(long millis) {
+        return new FrtSettings(targets, calendars, lifetimeMillis, millis);
     }
 
     public long lifetimeMillis() {
         return lifetimeMillis;
+    }
+
+    public long allowedLatenessMillis() {
+        return allowedLatenessMillis;
     }
 
     public SlaTargets targets() {
@@ -142,6 +160,7 @@ public final class FrtSettings implements Serializable {
     public String toString() {
         Map<String, String> cal = new LinkedHashMap<>();
         calendars.forEach((c, v) -> cal.put(c.name().toLowerCase(Locale.ROOT), v.toString()));
-        return "FrtSettings{targets=" + targets + ", calendars=" + cal + ", lifetime=" + lifetimeMillis + "ms}";
+        return "FrtSettings{targets=" + targets + ", calendars=" + cal + ", lifetime=" + lifetimeMillis + "ms, lateness="
+                + allowedLatenessMillis + "ms}";
     }
 }

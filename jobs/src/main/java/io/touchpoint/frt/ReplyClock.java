@@ -34,27 +34,29 @@ import java.util.function.BiConsumer;
  * on whether a timer or a late-arriving event got there first.
  *
  * <p>State, one per conversation (a Flink POJO: public fields, no-arg constructor): the ids of the events seen,
- * the phase of the current cycle, and its clock. All of it is cleared when the conversation is forgotten
- * ({@link #expiresAt}), which bounds the set of seen ids by the conversation's life.
+ * the phase of the current cycle, and its clock; and, kept by the owner, the {@link ConversationLog} of its recent
+ * and waiting events. All of it is cleared when the conversation is forgotten ({@link #expiresAt}), which bounds the
+ * set of seen ids by the conversation's life.
  */
 public class ReplyClock implements Serializable {
 
     private static final long serialVersionUID = 2L;
     private static final long[] NONE_SEEN = new long[0];
 
-    /** Where the current cycle stands. */
-    public enum Phase {
-        /** No cycle yet. */
-        NEW,
-        /** The clock runs: a customer waits for a first reply. */
-        WAITING,
-        /** An agent replied; follow-up messages do not start a new clock. */
-        ANSWERED,
-        /** Resolved or abandoned; the next customer-authored event or reopen starts a new cycle. */
-        CLOSED
-    }
+    /*
+     * Where the current cycle stands, a byte (an enum reference would make every open conversation 8 bytes bigger):
+     * NEW: no cycle yet; WAITING: the clock runs, a customer waits for a first reply; ANSWERED: an agent replied,
+     * follow-up messages do not start a new clock; CLOSED: resolved or abandoned, the next customer-authored event or
+     * reopen starts a new cycle.
+     */
+    static final byte NEW = 0;
+    static final byte WAITING = 1;
+    static final byte ANSWERED = 2;
+    static final byte CLOSED = 3;
+    private static final String[] PHASES = {"NEW", "WAITING", "ANSWERED", "CLOSED"};
 
-    public Phase phase = Phase.NEW;
+    /** {@link #NEW}, {@link #WAITING}, {@link #ANSWERED} or {@link #CLOSED}. */
+    public byte phase = NEW;
     /**
      * 64-bit hashes of the event ids of this conversation seen so far, in the order seen. A hash instead of the id
      * keeps an open conversation small (8 bytes per event instead of a string and a hash-set node, about 150); two
@@ -78,16 +80,23 @@ public class ReplyClock implements Serializable {
     public long slaDeadline = Long.MAX_VALUE;
     /** PASSED_SLA_UNANSWERED was emitted for the current cycle. */
     public boolean slaPassed;
+    /**
+     * The events kept to rebuild this clock from when one arrives out of order, and those waiting for the
+     * watermark; null when there are none (the owner keeps it, see {@link ConversationLog}).
+     */
+    public ConversationLog log;
 
     /**
      * The order in which a conversation's events are applied: event time; at the same instant customer-authored
      * events first (a reply at the very millisecond of the opening answers it), then agent replies, other events,
-     * and the ends of a cycle last; then the event id, so the order never depends on arrival.
+     * and the ends of a cycle last; then the event id, so the order never depends on arrival. (Copies kept only to be
+     * replayed have no id unless they can start a clock: two agent replies, two other events or two ends at the same
+     * instant have the same effect in either order.)
      */
     public static final Comparator<Interaction> EVENT_ORDER = Comparator
             .comparingLong((Interaction e) -> e.occurredAt)
             .thenComparingInt(ReplyClock::rank)
-            .thenComparing(e -> e.eventId);
+            .thenComparing(e -> e.eventId, Comparator.nullsFirst(Comparator.naturalOrder()));
 
     public ReplyClock() {}
 
@@ -118,11 +127,24 @@ public class ReplyClock implements Serializable {
         return clock;
     }
 
+    /**
+     * Replays events on a clock (a base, {@link ConversationLog}): applies them in order without looking at their
+     * ids (they are distinct, and copies kept for replaying may have none), then moves time to {@code until}; every
+     * step is handed to {@code steps} with the clock right after it.
+     */
+    static ReplyClock replay(ReplyClock from, Interaction[] sorted, long until, FrtSettings settings,
+            BiConsumer<ClockStep, ReplyClock> steps) {
+        for (Interaction e : sorted) {
+            steps.accept(from.applyInOrder(e, settings), from);
+        }
+        steps.accept(from.advanceTo(until), from);
+        return from;
+    }
+
     /** Applies one event of this conversation. */
     public ClockStep apply(Interaction e, FrtSettings settings) {
         ClockStep step = new ClockStep();
-        long t = e.occurredAt;
-        advance(t, step);
+        advance(e.occurredAt, step);
         step.markForgotten(false);
         long id = idHash(e.eventId);
         if (seen(id)) {
@@ -132,36 +154,50 @@ public class ReplyClock implements Serializable {
         // exactly sized: a conversation has a handful of events, and spare capacity would be most of its state
         seenEventIds = Arrays.copyOf(seenEventIds, seenEventIds.length + 1);
         seenEventIds[seenEventIds.length - 1] = id;
+        change(e, settings, step);
+        return step;
+    }
+
+    /** Applies an event known to be new, without recording its id: for replaying kept copies. */
+    ClockStep applyInOrder(Interaction e, FrtSettings settings) {
+        ClockStep step = new ClockStep();
+        advance(e.occurredAt, step);
+        step.markForgotten(false);
+        change(e, settings, step);
+        return step;
+    }
+
+    private void change(Interaction e, FrtSettings settings, ClockStep step) {
+        long t = e.occurredAt;
         long expiry = t + settings.lifetimeMillis();
         expiresAt = expiresAt == Long.MAX_VALUE ? expiry : Math.max(expiresAt, expiry);
 
         switch (e.type) {
             case CONVERSATION_OPENED, CUSTOMER_MESSAGE -> {
-                if (phase == Phase.NEW || phase == Phase.CLOSED) {
+                if (phase == NEW || phase == CLOSED) {
                     startClock(e, settings, step);
                 }
             }
             case CONVERSATION_REOPENED -> {
-                if (phase != Phase.WAITING) {
+                if (phase != WAITING) {
                     startClock(e, settings, step);
                 }
             }
             case AGENT_MESSAGE -> {
-                if (phase == Phase.WAITING && t >= start) {
+                if (phase == WAITING && t >= start) {
                     reply(t, settings, step);
                 }
             }
             case CONVERSATION_RESOLVED, CUSTOMER_ABANDONED -> {
-                if (phase == Phase.WAITING) {
+                if (phase == WAITING) {
                     step.outcome(outcome(CycleOutcome.Kind.ABANDONED, t));
                 }
-                phase = Phase.CLOSED;
+                phase = CLOSED;
             }
             default -> {
                 // bot messages, internal notes, cancellations, other: no effect on the clock
             }
         }
-        return step;
     }
 
     /**
@@ -181,7 +217,7 @@ public class ReplyClock implements Serializable {
             step.outcome(outcome(CycleOutcome.Kind.PASSED_SLA_UNANSWERED, passesAt));
         }
         if (now >= expiresAt) {
-            if (phase == Phase.WAITING) {
+            if (phase == WAITING) {
                 step.outcome(outcome(CycleOutcome.Kind.EXPIRED, expiresAt));
             }
             forget();
@@ -196,6 +232,15 @@ public class ReplyClock implements Serializable {
      */
     public boolean isDuplicate(String eventId, long at) {
         return at < expiresAt && seen(idHash(eventId));
+    }
+
+    /** Records an id as seen in the conversation's current life (an event applied by replaying it). */
+    void markSeen(String eventId) {
+        long id = idHash(eventId);
+        if (!seen(id)) {
+            seenEventIds = Arrays.copyOf(seenEventIds, seenEventIds.length + 1);
+            seenEventIds[seenEventIds.length - 1] = id;
+        }
     }
 
     /** Whether an event with this id was seen in the conversation's current life. */
@@ -233,7 +278,7 @@ public class ReplyClock implements Serializable {
 
     /** A clock is running: a customer waits for a first reply (counted by the backlog gauge). */
     public boolean running() {
-        return phase == Phase.WAITING;
+        return phase == WAITING;
     }
 
     /**
@@ -241,7 +286,7 @@ public class ReplyClock implements Serializable {
      * {@link Long#MAX_VALUE} when no clock runs, it has already passed, or it never will.
      */
     public long slaPassesAt() {
-        if (phase != Phase.WAITING || slaPassed || slaDeadline == Long.MAX_VALUE) {
+        if (phase != WAITING || slaPassed || slaDeadline == Long.MAX_VALUE) {
             return Long.MAX_VALUE;
         }
         return slaDeadline + 1;
@@ -257,8 +302,30 @@ public class ReplyClock implements Serializable {
         return expiresAt == Long.MAX_VALUE;
     }
 
+    /** The time of the latest event of the conversation's current life, {@link Long#MIN_VALUE} before any. */
+    long lastEventTime(FrtSettings settings) {
+        return empty() ? Long.MIN_VALUE : expiresAt - settings.lifetimeMillis();
+    }
+
+    /**
+     * Whether the running clock has passed its SLA by {@code time} (no event since): then PASSED_SLA_UNANSWERED
+     * was emitted for it, as {@link #advanceTo} emits it at the passing unless the conversation was forgotten first.
+     */
+    boolean slaPassedAsOf(long time) {
+        return phase == WAITING && slaDeadline != Long.MAX_VALUE && slaDeadline + 1 <= Math.min(time, expiresAt);
+    }
+
+    /**
+     * A copy of the current cycle as it stood at {@code time}, which lies between its latest event and any event
+     * still to come: the same clock, with only the SLA passing undone if it came later. Without the ids seen and
+     * without the log: a base to replay events on.
+     */
+    ReplyClock cycleAsOf(long time) {
+        return ClockBase.of(this).clock(conversationId, time);
+    }
+
     private void startClock(Interaction e, FrtSettings settings, ClockStep step) {
-        phase = Phase.WAITING;
+        phase = WAITING;
         start = e.occurredAt;
         channel = e.channel;
         // interned: a centre has few touchpoints and many open conversations
@@ -284,7 +351,7 @@ public class ReplyClock implements Serializable {
         s.frtSeconds = settings.countedSeconds(channel, start, stop);
         s.slaTargetSeconds = settings.targetSeconds(channel);
         s.withinSla = s.frtSeconds <= s.slaTargetSeconds;
-        phase = Phase.ANSWERED;
+        phase = ANSWERED;
         step.reply(s);
         step.outcome(outcome(s.withinSla ? CycleOutcome.Kind.REPLIED_WITHIN_SLA : CycleOutcome.Kind.REPLIED_AFTER_SLA,
                 stop));
@@ -298,7 +365,7 @@ public class ReplyClock implements Serializable {
     }
 
     private void forget() {
-        phase = Phase.NEW;
+        phase = NEW;
         seenEventIds = NONE_SEEN;
         expiresAt = Long.MAX_VALUE;
         start = 0;
@@ -312,7 +379,7 @@ public class ReplyClock implements Serializable {
 
     @Override
     public String toString() {
-        return "ReplyClock{" + phase + " start=" + start + ' ' + channel + '/' + touchpoint + " deadline=" + slaDeadline
+        return "ReplyClock{" + PHASES[phase] + " start=" + start + ' ' + channel + '/' + touchpoint + " deadline=" + slaDeadline
                 + " passed=" + slaPassed + " expiresAt=" + expiresAt + " seen=" + seenEventIds.length + '}';
     }
 }

@@ -29,9 +29,7 @@ class FrtStateTypesTest {
                 ReplySamples.class);
     }
 
-    @Test
-    void aClockRoundTripsThroughItsFlinkSerializer() throws Exception {
-        ReplyClock clock = new ReplyClock();
+    private static Interaction smsMessage() {
         Interaction e = new Interaction();
         e.eventId = "e1";
         e.occurredAt = 1_000L;
@@ -40,13 +38,25 @@ class FrtStateTypesTest {
         e.customerId = "cu";
         e.conversationId = "cv";
         e.type = InteractionType.CUSTOMER_MESSAGE;
-        clock.apply(e, FrtSettings.defaults());
+        return e;
+    }
 
+    private static ReplyClock roundTrip(ReplyClock clock) throws Exception {
         TypeSerializer<ReplyClock> serializer =
                 TypeInformation.of(ReplyClock.class).createSerializer(new SerializerConfigImpl());
         DataOutputSerializer out = new DataOutputSerializer(256);
         serializer.serialize(clock, out);
         ReplyClock copy = serializer.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
+        return copy;
+    }
+
+    @Test
+    void aClockRoundTripsThroughItsFlinkSerializer() throws Exception {
+        ReplyClock clock = new ReplyClock();
+        Interaction e = smsMessage();
+        clock.apply(e, FrtSettings.defaults());
+
+        ReplyClock copy = roundTrip(clock);
 
         assertThat(copy.toString()).isEqualTo(clock.toString());
         assertThat(copy.seenCount()).isEqualTo(1);
@@ -71,5 +81,24 @@ class FrtStateTypesTest {
         assertThat(copy.targetSeconds(Channel.CHAT)).isEqualTo(90L);
         // Friday 2026-11-20 17:50 -> Monday 09:10 Berlin
         assertThat(copy.countedSeconds(Channel.EMAIL, 1_795_193_400_000L, 1_795_421_400_000L)).isEqualTo(1_200.0);
+    }
+
+    @Test
+    void aClockWithItsLogRoundTripsThroughItsFlinkSerializer() throws Exception {
+        PojoTypes.assertPojosWithoutGenericFields(ConversationLog.class, ClockBase.class);
+        ConversationClock clocks = new ConversationClock(FrtSettings.defaults());
+        ReplyClock clock = new ReplyClock();
+        Interaction e = smsMessage();
+        clock = clocks.take(clock, e, 0L, item -> { });
+        clocks.wake(clock, 1_000L, item -> { });
+        assertThat(clock.log.recent).hasSize(1);
+
+        ReplyClock copy = roundTrip(clock);
+
+        assertThat(copy.toString()).isEqualTo(clock.toString());
+        assertThat(copy.log.recent).extracting(r -> r.eventId + " " + r.occurredAt + " " + r.type)
+                .containsExactly("e1 1000 CUSTOMER_MESSAGE");
+        assertThat(copy.log.base).isNull();
+        assertThat(copy.log.waiting).isEmpty();
     }
 }

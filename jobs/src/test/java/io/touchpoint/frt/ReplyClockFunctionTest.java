@@ -343,4 +343,99 @@ class ReplyClockFunctionTest {
                 "+STARTED@2026-11-20T10:09:00Z", "+REPLIED@2026-11-20T10:12:00Z");
         assertThat(netOutputs()).isEqualTo(netOutputsInTimeOrder(arrival));
     }
+
+    /** The conversation's stored clock, read from the harness's state backend. */
+    private ReplyClock stored(String conversation) throws Exception {
+        var backend = harness.getOperator().getKeyedStateBackend();
+        backend.setCurrentKey(conversation);
+        return backend.getPartitionedState(org.apache.flink.runtime.state.VoidNamespace.INSTANCE,
+                org.apache.flink.runtime.state.VoidNamespaceSerializer.INSTANCE,
+                new org.apache.flink.api.common.state.ValueStateDescriptor<>("reply-clock", ReplyClock.class)).value();
+    }
+
+    /** Every side output as arrival-ordered lines, retractions marked. */
+    private List<String> allOutputs() {
+        List<String> lines = new java.util.ArrayList<>();
+        side(ReplyClockFunction.REPLIES).forEach(r -> lines.add((r.retracted ? "-" : "+") + r.frtSeconds + "@"
+                + Instant.ofEpochMilli(r.stop)));
+        side(ReplyClockFunction.OUTCOMES).forEach(o -> lines.add((o.retracted ? "-" : "+") + o.kind + "@"
+                + Instant.ofEpochMilli(o.at)));
+        side(ReplyClockFunction.CLOCK_CHANGES).forEach(c -> lines.add((c.retracted ? "-" : "+") + c.kind + "@"
+                + Instant.ofEpochMilli(c.at)));
+        return lines;
+    }
+
+    /** An opening at 10:00, a reply at 10:45 while the watermark stands at 11:30, then a reply at 10:40 arrives. */
+    private List<String> lateReplyAfterTheOpeningLeftTheLateness(FrtSettings settings) throws Exception {
+        open(settings);
+        send(event("f1", "c20", Channel.CHAT, InteractionType.CONVERSATION_OPENED, "2026-11-20T10:00:00Z"));
+        harness.processWatermark(t("2026-11-20T10:01:00Z"));
+        send(event("f2", "c20", Channel.CHAT, InteractionType.AGENT_MESSAGE, "2026-11-20T10:45:00Z"));
+        harness.processWatermark(t("2026-11-20T11:30:00Z"));
+        send(event("f3", "c20", Channel.CHAT, InteractionType.AGENT_MESSAGE, "2026-11-20T10:40:00Z"));
+        return allOutputs();
+    }
+
+    @Test
+    void aLateEventAfterTheOlderEventsWereFoldedGivesTheSameOutputsAsWithoutFolding() throws Exception {
+        List<String> folded = lateReplyAfterTheOpeningLeftTheLateness(FrtSettings.defaults());
+        // at 11:30 the horizon is 10:29 (1 h allowed lateness and a minute): the opening is folded into the base, the
+        // 10:45 reply is kept, and the 10:40 one is replayed on the base (waiting since 10:00, SLA passed at 10:02)
+        assertThat(stored("c20").log.recent).extracting(e -> Instant.ofEpochMilli(e.occurredAt).toString())
+                .containsExactly("2026-11-20T10:40:00Z", "2026-11-20T10:45:00Z");
+        assertThat(stored("c20").log.base.start).isEqualTo(t("2026-11-20T10:00:00Z"));
+        assertThat(folded).containsExactly(
+                "+2700.0@2026-11-20T10:45:00Z", "-2700.0@2026-11-20T10:45:00Z", "+2400.0@2026-11-20T10:40:00Z",
+                "+PASSED_SLA_UNANSWERED@2026-11-20T10:02:00.001Z", "+REPLIED_AFTER_SLA@2026-11-20T10:45:00Z",
+                "-REPLIED_AFTER_SLA@2026-11-20T10:45:00Z", "+REPLIED_AFTER_SLA@2026-11-20T10:40:00Z",
+                "+STARTED@2026-11-20T10:00:00Z", "+REPLIED@2026-11-20T10:45:00Z", "-REPLIED@2026-11-20T10:45:00Z",
+                "+REPLIED@2026-11-20T10:40:00Z");
+        var first = harness;
+        // a lateness of 30 days: nothing is folded, the whole life is replayed
+        List<String> whole = lateReplyAfterTheOpeningLeftTheLateness(
+                FrtSettings.defaults().withAllowedLatenessMillis(Duration.ofDays(30).toMillis()));
+        first.close();
+        assertThat(stored("c20").log.base).isNull();
+        assertThat(stored("c20").log.recent).hasSize(3);
+        assertThat(whole).isEqualTo(folded);
+    }
+
+    @Test
+    void onceEveryEventIsOlderThanTheLatenessTheConversationKeepsOnlyItsClock() throws Exception {
+        open(FrtSettings.defaults());
+        send(event("g1", "c21", Channel.EMAIL, InteractionType.CUSTOMER_MESSAGE, "2026-11-20T10:00:00Z"));
+        send(event("g2", "c21", Channel.EMAIL, InteractionType.BOT_MESSAGE, "2026-11-20T10:00:05Z"));
+        harness.processWatermark(t("2026-11-20T10:30:00Z"));
+        assertThat(stored("c21").log.recent).hasSize(2);
+        assertThat(stored("c21").log.base).isNull();
+        // 11:01:05 is 1 h and a minute after the bot message: both events are folded, the clock is its own base
+        harness.processWatermark(t("2026-11-20T11:01:05Z"));
+        ReplyClock c = stored("c21");
+        assertThat(c.log).isNull();
+        assertThat(c.running()).isTrue();
+        assertThat(c.seenCount()).isEqualTo(2);
+        // a late reply within the lateness is still measured from 10:00 (email: 4 h target, 3,600 s counted)
+        send(event("g3", "c21", Channel.EMAIL, InteractionType.AGENT_MESSAGE, "2026-11-20T11:00:00Z"));
+        assertThat(side(ReplyClockFunction.REPLIES)).extracting(r -> r.frtSeconds + " " + r.withinSla)
+                .containsExactly("3600.0 true");
+        // and a duplicate of a folded event is still one
+        send(event("g1", "c21", Channel.EMAIL, InteractionType.CUSTOMER_MESSAGE, "2026-11-20T10:00:00Z"));
+        assertThat(side(ReplyClockFunction.DUPLICATES)).extracting(d -> d.duplicates).containsExactly(1L);
+    }
+
+    @Test
+    void anEventOlderThanTheFoldedOnesIsDroppedAsTooLate() throws Exception {
+        open(FrtSettings.defaults());
+        send(event("h1", "c22", Channel.CHAT, InteractionType.CONVERSATION_OPENED, "2026-11-20T10:00:00Z"));
+        harness.processWatermark(t("2026-11-20T12:00:00Z"));
+        assertThat(stored("c22").log).isNull();
+        // only after a restart reset ingest's watermark can such an event pass ingest: it cannot be put in its place
+        send(event("h2", "c22", Channel.CHAT, InteractionType.AGENT_MESSAGE, "2026-11-20T09:59:00Z"));
+        assertThat(harness.extractOutputValues()).hasSize(1);
+        assertThat(side(ReplyClockFunction.DUPLICATES)).extracting(d -> d.tooLate + "/" + d.duplicates)
+                .containsExactly("1/0");
+        assertThat(side(ReplyClockFunction.REPLIES)).isEmpty();
+        assertThat(side(ReplyClockFunction.OUTCOMES)).extracting(o -> o.kind)
+                .containsExactly(CycleOutcome.Kind.PASSED_SLA_UNANSWERED);
+    }
 }

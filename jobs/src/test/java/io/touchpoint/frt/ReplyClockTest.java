@@ -323,4 +323,21 @@ class ReplyClockTest {
         assertThat(o.touchpoint).isEqualTo("billing");
         assertThat(o.at).isEqualTo(T0 + WEEK);
     }
+
+    @Test
+    void aCycleAsOfAnEarlierInstantUndoesOnlyAnSlaPassingAfterIt() {
+        at(0, CUSTOMER_MESSAGE); // chat: target 120 s, deadline T0 + 120,000 ms
+        clock.advanceTo(T0 + 200_000);
+        assertThat(clock.slaPassed).isTrue();
+        assertThat(clock.cycleAsOf(T0 + 120_000).slaPassed).isFalse();
+        assertThat(clock.cycleAsOf(T0 + 120_001).slaPassed).isTrue();
+        ReplyClock base = clock.cycleAsOf(T0);
+        assertThat(base.start).isEqualTo(T0);
+        assertThat(base.expiresAt).isEqualTo(T0 + WEEK);
+        assertThat(base.lastEventTime(settings)).isEqualTo(T0);
+        assertThat(base.seenCount()).isZero();
+        // replayed from there, the SLA passing is emitted again at its instant
+        assertThat(base.advanceTo(T0 + 130_000).outcomes()).extracting(o -> o.kind + "@" + (o.at - T0))
+                .containsExactly("PASSED_SLA_UNANSWERED@120001");
+    }
 }
