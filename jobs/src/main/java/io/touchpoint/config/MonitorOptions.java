@@ -120,6 +120,11 @@ public final class MonitorOptions {
             .booleanType().defaultValue(false)
             .withDescription("Compress each batch with gzip (for an InfluxDB across a slow network link).");
 
+    public static final ConfigOption<Boolean> INFLUX_OVERLAP_WRITES = ConfigOptions.key("influx.overlap-writes")
+            .booleanType().defaultValue(true)
+            .withDescription("Send a batch while the next one is filled: one request in flight per writer, batches "
+                    + "in order; false blocks the task for every write.");
+
     public static final ConfigOption<Duration> INFLUX_RETRY_MAX_BACKOFF = ConfigOptions.key("influx.retry.max-backoff")
             .durationType().defaultValue(Duration.ofSeconds(5));
 

@@ -15,13 +15,15 @@ public record InfluxSettings(
         Duration flushInterval,
         Duration retryMaxBackoff,
         Duration retryTimeout,
-        boolean gzip)
+        boolean gzip,
+        boolean overlapWrites)
         implements Serializable {
 
-    /** Settings without gzip. */
+    /** Settings without gzip, each write in the task thread. */
     public InfluxSettings(String url, String database, String username, String password, int batchSize,
             Duration flushInterval, Duration retryMaxBackoff, Duration retryTimeout) {
-        this(url, database, username, password, batchSize, flushInterval, retryMaxBackoff, retryTimeout, false);
+        this(url, database, username, password, batchSize, flushInterval, retryMaxBackoff, retryTimeout, false,
+                false);
     }
 
     public static InfluxSettings from(Configuration config) {
@@ -34,7 +36,8 @@ public record InfluxSettings(
                 config.get(MonitorOptions.INFLUX_FLUSH_INTERVAL),
                 config.get(MonitorOptions.INFLUX_RETRY_MAX_BACKOFF),
                 config.get(MonitorOptions.INFLUX_RETRY_TIMEOUT),
-                config.get(MonitorOptions.INFLUX_GZIP));
+                config.get(MonitorOptions.INFLUX_GZIP),
+                config.get(MonitorOptions.INFLUX_OVERLAP_WRITES));
     }
 
     @Override
@@ -42,6 +45,6 @@ public record InfluxSettings(
         return "InfluxSettings{url=" + url + ", database=" + database + ", username=" + username
                 + ", password=" + (password == null ? "none" : "****") + ", batchSize=" + batchSize
                 + ", flushInterval=" + flushInterval + ", retryMaxBackoff=" + retryMaxBackoff
-                + ", retryTimeout=" + retryTimeout + ", gzip=" + gzip + "}";
+                + ", retryTimeout=" + retryTimeout + ", gzip=" + gzip + ", overlapWrites=" + overlapWrites + "}";
     }
 }

@@ -3,6 +3,10 @@ package io.touchpoint.influx;
 import io.touchpoint.window.Minutes;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.apache.flink.api.common.operators.ProcessingTimeService;
@@ -32,8 +36,15 @@ import org.influxdb.InfluxDBException;
  * <p>Lines are encoded straight into the batch's text (no string per line, no joining): encoding is most of the
  * writer's own work (docs/benchmarks.md, the sink against the raw-writer peer).
  *
+ * <p>With {@code influx.overlap-writes} (the default) a full batch is sent by the writer's own thread while the task
+ * goes on filling the next: at most one request in flight, so batches reach InfluxDB in the order they were filled
+ * (a point rewritten later is never overtaken by its earlier version) and memory stays at two batches. The next
+ * batch, a flush, a checkpoint barrier and the end of input first wait for it, so a checkpoint still completes only
+ * after all its points are stored, and a failure surfaces there, with the same exceptions as a write in the task
+ * thread. Without it every write blocks the task until InfluxDB answered.
+ *
  * <p>State: the buffer (one batch's text, about 0.7 MB at the default 5,000 points; its capacity is kept for the
- * next batch), and the retention drops of the current processing-time minute (written as one pipeline
+ * next batch), the batch in flight, and the retention drops of the current processing-time minute (written as one pipeline
  * point per minute, rewritten with the minute's running total after each drop).
  */
 final class InfluxSinkWriter implements SinkWriter<MetricPoint> {
@@ -56,6 +67,10 @@ final class InfluxSinkWriter implements SinkWriter<MetricPoint> {
     private final Counter pointsOutsideRetention;
     private long droppedMinuteEnd = Long.MIN_VALUE;
     private long droppedInMinute;
+    /** Sends the batches when writes overlap; null when every write is made in the task thread. */
+    private final ExecutorService sender;
+    private Future<Long> inFlight;
+    private String inFlightBatch;
 
     InfluxSinkWriter(InfluxSettings settings, InfluxDB influx, ProcessingTimeService timers, MetricGroup metrics,
             int subtask) {
@@ -77,6 +92,11 @@ final class InfluxSinkWriter implements SinkWriter<MetricPoint> {
         this.batchesWritten = metrics.counter("influxBatchesWritten");
         this.retries = metrics.counter("influxWriteRetries");
         this.pointsOutsideRetention = metrics.counter("influxPointsOutsideRetention");
+        this.sender = settings.overlapWrites() ? Executors.newSingleThreadExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "influxdb writer " + subtask);
+            thread.setDaemon(true);
+            return thread;
+        }) : null;
         scheduleFlush();
     }
 
@@ -98,6 +118,7 @@ final class InfluxSinkWriter implements SinkWriter<MetricPoint> {
     @Override
     public void flush(boolean endOfInput) throws IOException {
         writeBuffer();
+        awaitInFlight();
     }
 
     private void scheduleFlush() {
@@ -113,10 +134,48 @@ final class InfluxSinkWriter implements SinkWriter<MetricPoint> {
             return;
         }
         String batch = buffer.toString();
-        long dropped = send(batch, buffered);
-        written.accept(batch);
+        int count = buffered;
         buffer.setLength(0);
         buffered = 0;
+        awaitInFlight();
+        if (sender == null) {
+            sent(batch, send(batch, count));
+            return;
+        }
+        inFlightBatch = batch;
+        inFlight = sender.submit(() -> send(batch, count));
+    }
+
+    /** Waits for the batch in flight, if any, and throws what its write threw. */
+    private void awaitInFlight() throws IOException {
+        if (inFlight == null) {
+            return;
+        }
+        Future<Long> pending = inFlight;
+        String batch = inFlightBatch;
+        inFlight = null;
+        inFlightBatch = null;
+        long dropped;
+        try {
+            dropped = pending.get();
+        } catch (InterruptedException e) {
+            pending.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("cancelled while writing to InfluxDB at " + settings.url());
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IOException(e.getCause());
+        }
+        sent(batch, dropped);
+    }
+
+    private void sent(String batch, long dropped) throws IOException {
+        written.accept(batch);
         if (dropped > 0) {
             countOutsideRetention(dropped);
         }
@@ -227,6 +286,9 @@ final class InfluxSinkWriter implements SinkWriter<MetricPoint> {
 
     @Override
     public void close() {
+        if (sender != null) {
+            sender.shutdownNow();
+        }
         influx.close();
     }
 }

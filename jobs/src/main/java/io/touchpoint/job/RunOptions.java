@@ -100,7 +100,8 @@ public final class RunOptions {
                 MonitorOptions.OUT_OF_ORDERNESS, MonitorOptions.IDLENESS, MonitorOptions.LIVE_MAX_LAG,
                 MonitorOptions.ALLOWED_LATENESS, MonitorOptions.FUTURE_TOLERANCE, MonitorOptions.CHECKPOINT_INTERVAL,
                 MonitorOptions.MAX_TOUCHPOINTS, MonitorOptions.INFLUX_BATCH_SIZE, MonitorOptions.INFLUX_FLUSH_INTERVAL,
-                MonitorOptions.INFLUX_GZIP, MonitorOptions.PARALLELISM, MonitorOptions.BOUNDED
+                MonitorOptions.INFLUX_GZIP, MonitorOptions.INFLUX_OVERLAP_WRITES, MonitorOptions.PARALLELISM,
+                MonitorOptions.BOUNDED
             }) {
                 settings.get(option);
             }

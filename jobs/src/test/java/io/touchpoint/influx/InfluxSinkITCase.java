@@ -39,6 +39,11 @@ class InfluxSinkITCase {
                 Duration.ofSeconds(60));
     }
 
+    private static InfluxSettings overlapped(InfluxSettings s) {
+        return new InfluxSettings(s.url(), s.database(), s.username(), s.password(), s.batchSize(),
+                s.flushInterval(), s.retryMaxBackoff(), s.retryTimeout(), s.gzip(), true);
+    }
+
     private static InfluxSinkWriter writer(InfluxSettings settings) throws IOException {
         return new InfluxSinkWriter(settings, InfluxConnections.open(settings), new TestProcessingTimeService(),
                 new UnregisteredMetricsGroup(), 0);
@@ -76,6 +81,51 @@ class InfluxSinkITCase {
             assertThat(writer.pointsWritten()).isEqualTo(25);
             Map<String, Object> last = rows.one("SELECT events FROM interactions WHERE time = 1700001500000ms");
             assertThat(((Number) last.get("events")).longValue()).isEqualTo(25);
+            writer.close();
+        }
+    }
+
+    @Test
+    void overlappedWritesReachInfluxdInTheOrderTheBatchesWereFilledAndAFlushWaitsForThem() throws Exception {
+        try (LocalInflux influx = LocalInflux.start(dir, 0, false);
+                InfluxRows rows = new InfluxRows(influx.url(), "sink_it")) {
+            InfluxSinkWriter writer = writer(overlapped(settings(influx.url(), null, null, 10)));
+            for (int i = 1; i <= 10; i++) {
+                writer.write(point(i), null);
+            }
+            // the first batch is in flight; the second rewrites minute 5, so it must be stored after the first
+            writer.write(MetricPoint.builder("interactions", 1_700_000_000_000L + 5 * 60_000L).tag("channel", "chat")
+                    .count("events", 500).build(), null);
+            for (int i = 11; i <= 19; i++) {
+                writer.write(point(i), null);
+            }
+            for (int i = 20; i <= 23; i++) {
+                writer.write(point(i), null);
+            }
+            writer.flush(false);
+            assertThat(count(rows)).isEqualTo(23);
+            assertThat(writer.pointsWritten()).isEqualTo(24);
+            Map<String, Object> rewritten = rows.one("SELECT events FROM interactions WHERE time = 1700000300000ms");
+            assertThat(((Number) rewritten.get("events")).longValue()).isEqualTo(500);
+            writer.close();
+        }
+    }
+
+    @Test
+    void anOverlappedWriteThatIsRefusedStopsAtTheNextFlushWithTheSameLine() throws Exception {
+        try (LocalInflux influx = LocalInflux.start(dir, 0, false)) {
+            InfluxSinkWriter writer = writer(overlapped(settings(influx.url(), null, null, 2)));
+            try (InfluxDB other = InfluxDBFactory.connect(influx.url())) {
+                other.write("sink_it", null, InfluxDB.ConsistencyLevel.ONE, TimeUnit.MILLISECONDS,
+                        List.of("interactions,channel=sms events=\"seven\" 1700000000000"));
+            }
+            writer.write(point(1), null);
+            writer.write(point(2), null); // a full batch: sent by the writer's thread, refused there
+            assertThatThrownBy(() -> writer.flush(false))
+                    .isInstanceOf(InfluxRejectedException.class)
+                    .hasNoCause()
+                    .hasMessageStartingWith("InfluxDB refused field 'events' of measurement 'interactions'");
+            assertThat(writer.retries()).isZero();
             writer.close();
         }
     }
