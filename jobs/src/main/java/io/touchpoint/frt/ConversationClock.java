@@ -9,9 +9,9 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * What the reply-clock operator ({@link ReplyClockFunction}) does with one conversation's state, in plain Java: the
- * function loads the state, calls these, stores what {@link #settle} returns and sets the one timer at
- * {@link #nextTimer}. The state is a {@link ReplyClock} with its {@link ConversationLog}.
+ * What the reply-clock operator ({@link ReplyClockOperator}) does with one conversation's state, in plain Java: the
+ * operator loads the state, calls these, stores what {@link #settle} returns and keeps the one wake-up at
+ * {@link #nextDue}. The state is a {@link ReplyClock} with its {@link ConversationLog}.
  *
  * <ul>
  *   <li>{@link #take}: an event ahead of the watermark waits in the log; one at or behind it (late, or after a
@@ -128,12 +128,12 @@ public final class ConversationClock implements Serializable {
     }
 
     /**
-     * The conversation's one timer: its earliest waiting event, its clock's next wake-up, or when all its recent events
+     * When the conversation is next due (its one wake-up, see {@link ReplyClockOperator}): its earliest waiting event, its clock's next wake-up, or when all its recent events
      * can be folded (so that a quiet conversation does not keep its events until its expiry; a busy one folds its
      * older events whenever it is touched); {@link Long#MAX_VALUE} for none. Folding at the oldest instead cost one
-     * more firing per event (1.85 instead of 1.13 million firings for the million events of the scale-50 bench).
+     * more wake-up per event (1.85 instead of 1.13 million timer firings for the million events of the scale-50 bench).
      */
-    public long nextTimer(ReplyClock c) {
+    public long nextDue(ReplyClock c) {
         long next = c == null ? Long.MAX_VALUE : c.nextWakeUp();
         if (c == null || c.log == null) {
             return next;

@@ -12,7 +12,7 @@ import io.touchpoint.backlog.BacklogSum;
 import io.touchpoint.dedup.SurveyDeduplicator;
 import io.touchpoint.frt.FrtSettings;
 import io.touchpoint.frt.FrtWindowFunction;
-import io.touchpoint.frt.ReplyClockFunction;
+import io.touchpoint.frt.ReplyClockOperator;
 import io.touchpoint.frt.ReplyPartials;
 import io.touchpoint.influx.MetricPoint;
 import io.touchpoint.ingest.IngestOperator;
@@ -147,11 +147,12 @@ public final class MonitorJob {
         SingleOutputStreamOperator<Interaction> interactions = interactionsIn
                 .map(in -> in.interaction).returns(Interaction.class).name("interaction").uid("interaction-events")
                 .keyBy(i -> i.conversationId)
-                .process(new ReplyClockFunction(interactionTopic,
-                        config.get(MonitorOptions.CONVERSATION_LIFETIME).toMillis(), FrtSettings.from(config)))
-                .name("conversations: dedup, reply clock").uid("reply-clocks");
+                .transform("conversations: dedup, reply clock", TypeInformation.of(Interaction.class),
+                        new ReplyClockOperator(interactionTopic,
+                                config.get(MonitorOptions.CONVERSATION_LIFETIME).toMillis(), FrtSettings.from(config)))
+                .uid("reply-clocks");
 
-        DataStream<MetricPoint> frtPoints = preAggregated(interactions.getSideOutput(ReplyClockFunction.REPLIES),
+        DataStream<MetricPoint> frtPoints = preAggregated(interactions.getSideOutput(ReplyClockOperator.REPLIES),
                 new ReplyPartials(), "first response", "frt")
                 .keyBy(p -> p.channel)
                 .process(new FrtWindowFunction(lateness, config.get(MonitorOptions.BOUNDED)))
@@ -160,7 +161,7 @@ public final class MonitorJob {
         DataStream<Long> horizon = interactionsIn.getSideOutput(IngestOperator.HORIZON)
                 .union(surveysIn.getSideOutput(IngestOperator.HORIZON));
         // per channel and bucket of conversations, so a busy channel's clocks spread over the cluster, then summed
-        DataStream<MetricPoint> backlogPoints = interactions.getSideOutput(ReplyClockFunction.CLOCK_CHANGES)
+        DataStream<MetricPoint> backlogPoints = interactions.getSideOutput(ReplyClockOperator.CLOCK_CHANGES)
                 .keyBy(BacklogFunction::bucketKey)
                 .connect(horizon.broadcast(MinuteGaugeFunction.HORIZON))
                 .process(new BacklogFunction(FrtSettings.from(config), lateness,
@@ -201,7 +202,7 @@ public final class MonitorJob {
                 .union(interactions
                         .flatMap((Interaction i, Collector<ChurnInput> out) -> emitIfAny(ChurnInput.of(i), out))
                         .returns(ChurnInput.class).name("churn signals of interactions").uid("churn-inputs-interactions"),
-                        interactions.getSideOutput(ReplyClockFunction.OUTCOMES)
+                        interactions.getSideOutput(ReplyClockOperator.OUTCOMES)
                         .flatMap((io.touchpoint.frt.CycleOutcome o, Collector<ChurnInput> out) ->
                                 emitIfAny(ChurnInput.of(o), out))
                         .returns(ChurnInput.class).name("churn signals of reply cycles").uid("churn-inputs-outcomes"));
@@ -225,7 +226,7 @@ public final class MonitorJob {
         DataStream<PipelineCount> counts = interactionsIn.getSideOutput(IngestOperator.PIPELINE)
                 .union(surveysIn.getSideOutput(IngestOperator.PIPELINE),
                         surveys.getSideOutput(SurveyDeduplicator.DUPLICATES),
-                        interactions.getSideOutput(ReplyClockFunction.DUPLICATES));
+                        interactions.getSideOutput(ReplyClockOperator.DUPLICATES));
         DataStream<MetricPoint> healthPoints = counts
                 .keyBy(c -> c.source)
                 .process(new PipelineHealthFunction())

@@ -6,6 +6,7 @@ import io.touchpoint.frt.ConversationClock;
 import io.touchpoint.frt.FrtSettings;
 import io.touchpoint.frt.ReplyClock;
 import io.touchpoint.ingest.Interaction;
+import io.touchpoint.window.WakeUps;
 import java.io.PrintStream;
 import java.util.HashMap;
 import java.util.Map;
@@ -15,17 +16,15 @@ import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
-import org.apache.flink.runtime.state.VoidNamespace;
-import org.apache.flink.streaming.api.operators.TimerHeapInternalTimer;
 
 /**
  * {@code touchpoint bench conversation-state [--conversations N]}: memory per open conversation of the reply-clock
  * state. Builds N conversations waiting for a first reply (opened, a customer message and a bot answer; ids and
  * names as the simulator makes them) with the operator's own code ({@link ConversationClock}, which
- * {@code frt.ReplyClockFunction} calls): each event taken ahead of the watermark, applied when a watermark reaches
- * it, the state settled, and at the measured watermark whatever the conversation's one timer would do by then done.
- * The states are kept by conversation id in a map like the heap state backend's, each with its one timer in a set
- * and heap array like the heap timer queue's. Twice: at a watermark 2 h after the conversations (every event folded
+ * {@code frt.ReplyClockOperator} calls): each event taken ahead of the watermark, applied when a watermark reaches
+ * it, the state settled, and at the measured watermark whatever the conversation's one wake-up would do by then done.
+ * The states are kept by conversation id in a map like the heap state backend's, each with its one wake-up in the
+ * operator's own {@link WakeUps}. Twice: at a watermark 2 h after the conversations (every event folded
  * into the clock: what an open conversation keeps for most of its life) and at one minute after the last of them
  * (their events within the allowed lateness, kept to rebuild the clock from). Reports the heap retained after a full
  * GC and the size Flink's serializer gives the state plus its key (what RocksDB or a checkpoint stores).
@@ -54,10 +53,8 @@ final class ConversationStateBench {
         long before = ChurnStateBench.usedAfterGc();
         int capacity = (int) Math.min(Integer.MAX_VALUE, conversations * 4 / 3 + 1);
         Map<String, ReplyClock> states = new HashMap<>(capacity);
-        // the heap timer queue: a set of timers (a hash map per key group) and the heap array
-        Map<TimerHeapInternalTimer<String, VoidNamespace>, TimerHeapInternalTimer<String, VoidNamespace>> timerSet =
-                new HashMap<>(capacity);
-        Object[] heap = new Object[(int) conversations];
+        // the operator's wake-ups (one live entry per conversation once the watermark passed its earlier ones)
+        WakeUps<String> wakeUps = new WakeUps<>();
         TypeSerializer<ReplyClock> serializer = TypeInformation.of(ReplyClock.class)
                 .createSerializer(new SerializerConfigImpl());
         DataOutputSerializer buffer = new DataOutputSerializer(256);
@@ -95,8 +92,8 @@ final class ConversationStateBench {
                 clock = clocks.settle(clock, t);
                 t += 1 + random.nextLong(30_000L);
             }
-            // what the conversation's one timer does by the measured watermark, if it fires before it
-            if (clocks.nextTimer(clock) <= watermark) {
+            // what the conversation's one wake-up does by the measured watermark, if it comes due before it
+            if (clocks.nextDue(clock) <= watermark) {
                 clocks.wake(clock, watermark, sink);
                 clock = clocks.settle(clock, watermark);
             }
@@ -107,10 +104,7 @@ final class ConversationStateBench {
                 kept++;
             }
             states.put(conversation, clock);
-            TimerHeapInternalTimer<String, VoidNamespace> timer =
-                    new TimerHeapInternalTimer<>(clocks.nextTimer(clock), conversation, VoidNamespace.INSTANCE);
-            timerSet.put(timer, timer);
-            heap[(int) i] = timer;
+            wakeUps.add(clocks.nextDue(clock), conversation);
             if (i < 100_000) {
                 buffer.clear();
                 serializer.serialize(clock, buffer);
@@ -122,11 +116,11 @@ final class ConversationStateBench {
         double perConversation = (double) (after - before) / conversations;
         out.printf("reply-clock state, events %s:%n", what);
         out.printf("  %,d open conversations (%,d keeping recent events), %,.0f MiB of heap, %.0f bytes per "
-                + "conversation on the heap (map entry, key, state and its timer)%n", conversations, kept,
+                + "conversation on the heap (map entry, key, state and its wake-up)%n", conversations, kept,
                 (after - before) / 1048576.0, perConversation);
         out.printf("  %.0f bytes per conversation serialized (RocksDB / checkpoint size, key included)%n",
                 (double) serialized / Math.min(conversations, 100_000));
-        if (states.size() != conversations || timerSet.size() != conversations || heap[heap.length - 1] == null
+        if (states.size() != conversations || wakeUps.size() != conversations
                 || emitted[0] == 0) {
             throw new IllegalStateException("lost conversations");
         }
