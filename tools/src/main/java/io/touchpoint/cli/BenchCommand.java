@@ -57,7 +57,9 @@ import picocli.CommandLine.ParentCommand;
                     + "simulated days per second, points/s, the busy, back-pressured and idle time of each task and "
                     + "the peak heap used, and (3) the raw-writer peer: the points the job emitted, sent to the same "
                     + "influxd by plain HTTP writers (one per sink writer, each with the points its writer got, same "
-                    + "batch size, precision and gzip) as fast as they go; the job's points/s as a ratio of it."})
+                    + "batch size, precision and gzip) as fast as they go; the job's points/s as a ratio of it, and the "
+                    + "simulated days per second InfluxDB allows at the peer's rate (the bound of any job writing "
+                    + "these points here)."})
 public final class BenchCommand implements Callable<Integer> {
 
     /** The sink the measured job writes to. */
@@ -319,6 +321,12 @@ public final class BenchCommand implements Callable<Integer> {
             out.printf(", by %d plain HTTP writers in batches of %,d, ms precision, gzip %s: %,.0f points/s (%.1f s); "
                     + "the job's points/s are %.0f%% of it%n", parallelism, batchSize, gzip ? "on" : "off", peerRate,
                     peerSeconds, 100 * (points / jobSeconds) / peerRate);
+            if (!discard && points > 0 && simulatedDays > 0) {
+                // the most any job writing these points could do here: InfluxDB taking them at the peer's rate
+                double pointsPerDay = points / simulatedDays;
+                out.printf("InfluxDB bound: %,.0f points per simulated day at the peer's rate is %.3g simulated days "
+                        + "per second%n", pointsPerDay, peerRate / pointsPerDay);
+            }
             out.printf("heap: peak %,d MiB used (JVM -Xmx %,d MiB)%s%n", heap.peak / (1 << 20),
                     Runtime.getRuntime().maxMemory() / (1 << 20), discard ? "" : String.format(
                             ", including the batches kept for the peer (about %,d MiB)", keptBytes >> 20));
