@@ -70,14 +70,22 @@ public class BacklogSum extends KeyedProcessFunction<String, MetricPoint, Metric
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<MetricPoint> out) throws Exception {
         if (timestamp % Minutes.MINUTE == 0) {
+            // the one boundary whose forget timer this is (forgetAt moves by a minute per boundary); every kept
+            // boundary has its own, so listing all of them at every firing (two hours' worth) is not needed
+            long at = timestamp - Minutes.MINUTE
+                    - Math.floorDiv(allowedLateness + hold - 1, Minutes.MINUTE) * Minutes.MINUTE;
+            if (forgetAt(at) == timestamp && buckets.contains(at)) {
+                buckets.remove(at);
+                return;
+            }
             List<Long> old = new ArrayList<>();
-            for (Long at : buckets.keys()) {
-                if (forgetAt(at) <= timestamp) {
-                    old.add(at);
+            for (Long kept : buckets.keys()) {
+                if (forgetAt(kept) <= timestamp) {
+                    old.add(kept);
                 }
             }
-            for (Long at : old) {
-                buckets.remove(at);
+            for (Long kept : old) {
+                buckets.remove(kept);
             }
             return;
         }

@@ -49,6 +49,8 @@ public abstract class MinuteGaugeFunction<IN> extends KeyedBroadcastProcessFunct
     public static final MapStateDescriptor<String, Long> HORIZON =
             new MapStateDescriptor<>("event-time-horizon", Types.STRING, Types.LONG);
     private static final String HORIZON_KEY = "max";
+    /** Beyond this many minutes between the oldest boundary kept and the last final one, the kept ones are listed. */
+    private static final long SCAN_MINUTES = 180;
 
     private final Class<IN> type;
     private final long allowedLateness;
@@ -59,6 +61,10 @@ public abstract class MinuteGaugeFunction<IN> extends KeyedBroadcastProcessFunct
     private transient MapState<Long, List<IN>> applied;
     private transient MapState<Long, Boolean> written;
     private transient MapState<Long, List<MetricPoint>> held;
+    /** At or before every boundary in {@link #applied} and {@link #written}, null when both are empty. */
+    private transient ValueState<Long> appliedFrom;
+    /** At or before every boundary in {@link #held}, null when it is empty. */
+    private transient ValueState<Long> heldFrom;
 
     /** A gauge that does not rewrite points for late changes. */
     protected MinuteGaugeFunction(Class<IN> type) {
@@ -126,9 +132,11 @@ public abstract class MinuteGaugeFunction<IN> extends KeyedBroadcastProcessFunct
         if (allowedLateness > 0) {
             applied = getRuntimeContext().getMapState(new MapStateDescriptor<>("applied", Types.LONG,
                     Types.LIST(TypeInformation.of(type))));
+            appliedFrom = getRuntimeContext().getState(new ValueStateDescriptor<>("applied-from", Types.LONG));
             if (hold > 0) {
                 held = getRuntimeContext().getMapState(new MapStateDescriptor<>("held", Types.LONG,
                         Types.LIST(TypeInformation.of(MetricPoint.class))));
+                heldFrom = getRuntimeContext().getState(new ValueStateDescriptor<>("held-from", Types.LONG));
             } else {
                 written = getRuntimeContext().getMapState(new MapStateDescriptor<>("written", Types.LONG,
                         Types.BOOLEAN));
@@ -203,6 +211,7 @@ public abstract class MinuteGaugeFunction<IN> extends KeyedBroadcastProcessFunct
             forget(timers.currentWatermark());
             if (!due.isEmpty()) {
                 applied.put(at, due);
+                retain(appliedFrom, at);
             }
         }
         if (closeAndRemember(gauge, at, due, timers, out)) {
@@ -234,6 +243,7 @@ public abstract class MinuteGaugeFunction<IN> extends KeyedBroadcastProcessFunct
                 held.remove(at);
             } else {
                 held.put(at, points);
+                retain(heldFrom, at);
                 // a boundary timer too (final = at + hold - 1 is one): closing an inactive boundary writes nothing
                 timers.registerEventTimeTimer(at + hold - 1);
             }
@@ -252,6 +262,7 @@ public abstract class MinuteGaugeFunction<IN> extends KeyedBroadcastProcessFunct
         });
         if (wrote[0]) {
             written.put(at, true);
+            retain(appliedFrom, at);
         }
         return active;
     }
@@ -281,6 +292,7 @@ public abstract class MinuteGaugeFunction<IN> extends KeyedBroadcastProcessFunct
         cancelRetractions(due);
         due.sort(Comparator.comparingLong(this::timeOf));
         applied.put(end, due);
+        retain(appliedFrom, end);
         long last = Minutes.start(watermark + 1);
         boolean active = false;
         for (long at = end; at <= last; at += Minutes.MINUTE) {
@@ -315,40 +327,119 @@ public abstract class MinuteGaugeFunction<IN> extends KeyedBroadcastProcessFunct
 
     /** Writes the held points that no late change can reach any more, in boundary order. */
     private void release(long watermark, Collector<MetricPoint> out) throws Exception {
-        List<Long> done = new ArrayList<>();
-        for (Long boundary : held.keys()) {
-            if (boundary - 1 + allowedLateness <= watermark) {
-                done.add(boundary);
+        Long from = heldFrom.value();
+        if (from == null) {
+            return;
+        }
+        long last = lastFinal(watermark);
+        if (last - from > SCAN_MINUTES * Minutes.MINUTE) {
+            List<Long> done = new ArrayList<>();
+            for (Long boundary : held.keys()) {
+                if (boundary <= last) {
+                    done.add(boundary);
+                }
+            }
+            done.sort(Comparator.naturalOrder());
+            for (Long boundary : done) {
+                held.get(boundary).forEach(out::collect);
+                held.remove(boundary);
+            }
+            restartFrom(heldFrom, held.keys());
+            return;
+        }
+        long boundary = from;
+        for (; boundary <= last; boundary += Minutes.MINUTE) {
+            List<MetricPoint> points = held.get(boundary);
+            if (points != null) {
+                points.forEach(out::collect);
+                held.remove(boundary);
             }
         }
-        done.sort(Comparator.naturalOrder());
-        for (Long boundary : done) {
-            held.get(boundary).forEach(out::collect);
-            held.remove(boundary);
+        if (held.isEmpty()) {
+            heldFrom.clear();
+        } else {
+            heldFrom.update(boundary);
         }
     }
 
     /** Drops what no late change can reach any more: boundaries the watermark passed by the allowed lateness. */
     private void forget(long watermark) throws Exception {
-        List<Long> old = new ArrayList<>();
-        if (written != null) {
-            for (Long boundary : written.keys()) {
-                if (boundary - 1 + allowedLateness <= watermark) {
+        Long from = appliedFrom.value();
+        if (from == null) {
+            return;
+        }
+        long last = lastFinal(watermark);
+        if (last - from > SCAN_MINUTES * Minutes.MINUTE) {
+            List<Long> old = new ArrayList<>();
+            if (written != null) {
+                for (Long boundary : written.keys()) {
+                    if (boundary <= last) {
+                        old.add(boundary);
+                    }
+                }
+                for (Long boundary : old) {
+                    written.remove(boundary);
+                }
+                old.clear();
+            }
+            for (Long boundary : applied.keys()) {
+                if (boundary <= last) {
                     old.add(boundary);
                 }
             }
             for (Long boundary : old) {
+                applied.remove(boundary);
+            }
+            List<Long> left = new ArrayList<>();
+            applied.keys().forEach(left::add);
+            if (written != null) {
+                written.keys().forEach(left::add);
+            }
+            restartFrom(appliedFrom, left);
+            return;
+        }
+        long boundary = from;
+        for (; boundary <= last; boundary += Minutes.MINUTE) {
+            applied.remove(boundary);
+            if (written != null) {
                 written.remove(boundary);
             }
-            old.clear();
         }
-        for (Long boundary : applied.keys()) {
-            if (boundary - 1 + allowedLateness <= watermark) {
-                old.add(boundary);
-            }
+        if (applied.isEmpty() && (written == null || written.isEmpty())) {
+            appliedFrom.clear();
+        } else {
+            appliedFrom.update(boundary);
         }
-        for (Long boundary : old) {
-            applied.remove(boundary);
+    }
+
+    /**
+     * The last boundary no late change can reach at this watermark (b - 1 + allowed lateness <= watermark). The
+     * boundaries kept for late changes are walked minute by minute from the oldest, so each firing costs the minutes
+     * the watermark moved, not the hour of boundaries kept (which every firing used to iterate).
+     */
+    private long lastFinal(long watermark) {
+        if (watermark == Long.MAX_VALUE || watermark == Long.MIN_VALUE) {
+            return watermark;
+        }
+        return watermark + 1 - allowedLateness;
+    }
+
+    private static void retain(ValueState<Long> from, long boundary) throws Exception {
+        Long known = from.value();
+        if (known == null || boundary < known) {
+            from.update(boundary);
+        }
+    }
+
+    private static void restartFrom(ValueState<Long> from, Iterable<Long> boundaries) throws Exception {
+        Long oldest = null;
+        for (Long b : boundaries) {
+            oldest = oldest == null || b < oldest ? b : oldest;
+        }
+        if (oldest == null) {
+            from.clear();
+        } else {
+            from.update(oldest);
         }
     }
 
