@@ -184,4 +184,47 @@ class BacklogFunctionTest {
                 "10:12 awaiting=1 oldest=115.0 over=0 abandoned=0 expired=0",
                 "10:13 awaiting=1 oldest=175.0 over=0 abandoned=0 expired=0");
     }
+
+    /** The boundaries the gauge keeps in one of its per-boundary maps, for the current key. */
+    private List<Long> kept(String channel, String map) throws Exception {
+        org.apache.flink.api.common.typeinfo.TypeInformation<?> values = map.equals("written") ? Types.BOOLEAN
+                : Types.LIST(org.apache.flink.api.common.typeinfo.TypeInformation.of(ClockChange.class));
+        var backend = harness.getOperator().getKeyedStateBackend();
+        backend.setCurrentKey(channel);
+        var state = backend.getPartitionedState(org.apache.flink.runtime.state.VoidNamespace.INSTANCE,
+                org.apache.flink.runtime.state.VoidNamespaceSerializer.INSTANCE,
+                new org.apache.flink.api.common.state.MapStateDescriptor<>(map, Types.LONG, values));
+        List<Long> boundaries = new java.util.ArrayList<>();
+        state.keys().forEach(boundaries::add);
+        boundaries.sort(null);
+        return boundaries;
+    }
+
+    @Test
+    void whatALateChangeCouldStillReachIsKeptAndNothingOlderAlsoAfterAQuietGap() throws Exception {
+        change(ClockChange.started("chat", "c1", t("10:00:10"), t("10:02:10")));
+        for (int m = 1; m <= 30; m++) {
+            watermark(t(String.format("10:%02d:00", m)));
+        }
+        // a reply five minutes in, arriving late: every boundary from 10:06 to 10:30 is written again
+        change(ClockChange.of("chat", "c1", ClockChange.Kind.REPLIED, t("10:05:00")));
+        assertThat(kept("chat", "written")).hasSize(30).startsWith(t("10:01:00")).endsWith(t("10:30:00"));
+        assertThat(kept("chat", "applied")).containsExactly(t("10:01:00"), t("10:06:00"));
+        watermark(t("11:03:30"));
+        // nothing fires while the channel is empty; at 11:05 the boundaries up to 10:05 are final (an hour late at
+        // most): from 10:06 on they are kept
+        change(ClockChange.started("chat", "c2", t("11:04:00"), t("11:06:00")));
+        watermark(t("11:05:00"));
+        assertThat(kept("chat", "written")).startsWith(t("10:06:00")).doesNotContain(t("10:05:00"))
+                .endsWith(t("10:30:00"), t("11:05:00"));
+        assertThat(kept("chat", "applied")).containsExactly(t("10:06:00"), t("11:05:00"));
+        // four quiet hours (c2 waits on), then the same again: all that is an hour old is gone
+        change(ClockChange.of("chat", "c2", ClockChange.Kind.REPLIED, t("15:10:00")));
+        watermark(t("15:12:00"));
+        assertThat(kept("chat", "applied")).allSatisfy(b -> assertThat(b).isGreaterThan(t("14:11:00")));
+        assertThat(kept("chat", "written")).allSatisfy(b -> assertThat(b).isGreaterThan(t("14:11:00")))
+                .endsWith(t("15:11:00"));
+        assertThat(harness.extractOutputValues()).extracting(BacklogFunctionTest::row)
+                .contains("15:11 awaiting=0 oldest=0.0 over=0 abandoned=0 expired=0");
+    }
 }
