@@ -29,6 +29,7 @@ public final class InfluxConnections {
      */
     public static InfluxDB open(InfluxSettings settings) throws IOException {
         OkHttpClient.Builder http = new OkHttpClient.Builder()
+                .socketFactory(new NoDelaySockets())
                 .connectTimeout(5, TimeUnit.SECONDS)
                 .readTimeout(30, TimeUnit.SECONDS)
                 .writeTimeout(30, TimeUnit.SECONDS)
