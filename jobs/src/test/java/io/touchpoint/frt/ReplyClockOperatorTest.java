@@ -184,19 +184,19 @@ class ReplyClockOperatorTest {
     }
 
     @Test
-    void aConversationHoldsOneTimerWhichIsReplacedAsItsEventsAndWakeUpsMove() throws Exception {
+    void aConversationHoldsOneWakeUpWhichMovesWithItsEventsAndItsClock() throws Exception {
         open(FrtSettings.defaults());
         send(event("c1", Channel.CHAT, InteractionType.CONVERSATION_OPENED, "2026-11-20T10:00:00Z"));
         send(event("c1", Channel.CHAT, InteractionType.CUSTOMER_MESSAGE, "2026-11-20T10:00:10Z"));
         send(event("c1", Channel.CHAT, InteractionType.BOT_MESSAGE, "2026-11-20T10:00:20Z"));
         assertThat(pendingWakeUps()).isEqualTo(1); // the earliest waiting event, 10:00:00
         harness.processWatermark(t("2026-11-20T10:00:30Z"));
-        // all three applied; the running clock's one timer is its SLA passing (chat: 120 s after 10:00:00)
+        // all three applied; the running clock's one wake-up is its SLA passing (chat: 120 s after 10:00:00)
         assertThat(pendingWakeUps()).isEqualTo(1);
         send(event("c1", Channel.CHAT, InteractionType.AGENT_MESSAGE, "2026-11-20T10:01:00Z"));
         send(event("c2", Channel.CHAT, InteractionType.CONVERSATION_OPENED, "2026-11-20T10:01:00Z"));
         harness.processWatermark(t("2026-11-20T10:01:30Z"));
-        // c1 answered: only its expiry (a week after its last event) is left, not one timer per event or extension
+        // c1 answered: one wake-up left (folding its events, then its expiry), not one per event or extension
         assertThat(pendingWakeUps()).isEqualTo(2);
         assertThat(side(ReplyClockOperator.OUTCOMES)).extracting(o -> o.kind)
                 .containsExactly(CycleOutcome.Kind.REPLIED_WITHIN_SLA);
