@@ -128,10 +128,11 @@ public final class ConversationClock implements Serializable {
     }
 
     /**
-     * When the conversation is next due (its one wake-up, see {@link ReplyClockOperator}): its earliest waiting event, its clock's next wake-up, or when all its recent events
-     * can be folded (so that a quiet conversation does not keep its events until its expiry; a busy one folds its
-     * older events whenever it is touched); {@link Long#MAX_VALUE} for none. Folding at the oldest instead cost one
-     * more wake-up per event (1.85 instead of 1.13 million timer firings for the million events of the scale-50 bench).
+     * When the conversation is next due (its one wake-up, see {@link ReplyClockOperator}): its earliest waiting
+     * event, its clock's next wake-up, or when all its recent events can be folded (so that a quiet conversation does
+     * not keep its events until its expiry; a busy one folds its older events whenever it is touched);
+     * {@link Long#MAX_VALUE} for none. Folding at the oldest instead cost one more wake-up per event (1.85 instead of
+     * 1.13 million timer firings for the million events of the scale-50 bench).
      */
     public long nextDue(ReplyClock c) {
         long next = c == null ? Long.MAX_VALUE : c.nextWakeUp();

@@ -28,7 +28,7 @@ import org.apache.flink.util.OutputTag;
  * <p>Side outputs: first-response samples, clock starts and stops for the backlog, and cycle outcomes for churn,
  * including the moment a running clock passes its SLA and expiries (at {@link ReplyClock#nextWakeUp()}).
  *
- * <p>State per conversation, one value (one state access per event and per timer): the clock (with the ids seen in
+ * <p>State per conversation, one value (one state access per event and per wake-up): the clock (with the ids seen in
  * its life) and its {@link ConversationLog}: the events applied within the allowed lateness (plus a minute) of the
  * watermark and the clock as it stood before them, to rebuild from; older events are folded into that base, as no
  * event before them can still arrive. An event older than what was folded (only possible when ingest's watermark
@@ -84,8 +84,8 @@ public class ReplyClockOperator extends AbstractStreamOperator<Interaction>
         watermark = Long.MIN_VALUE;
         emitted = new StreamRecord<>(null);
         // restored state: every conversation's wake-up again (they are not checkpointed)
-        this.<String>getKeyedStateBackend().applyToAllKeys(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE, descriptor,
-                (key, state) -> {
+        this.<String>getKeyedStateBackend().applyToAllKeys(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
+                descriptor, (key, state) -> {
                     ReplyClock c = state.value();
                     if (c != null) {
                         wakeUps.add(conversations.nextDue(c), canonical(c, key));
