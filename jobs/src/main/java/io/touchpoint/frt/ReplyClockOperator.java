@@ -44,7 +44,9 @@ import org.apache.flink.util.OutputTag;
  * every event moves its conversation's instant (it is held until the watermark reaches it), and each move was a
  * delete and an insert in a heap of one timer per conversation of the last week, the top of the profile at 50 times
  * today's traffic. An instant that moved leaves a stale entry, skipped when it comes due (it is no longer what the
- * state derives). The entries are not checkpointed: on restore they are derived again from every conversation's
+ * state derives): mostly fold instants, an hour ahead; a conversation that falls quiet several times within its
+ * lifetime also leaves one expiry entry (a week ahead, 12 bytes and an array slot) per quiet spell until that
+ * instant passes. The entries are not checkpointed: on restore they are derived again from every conversation's
  * state.
  *
  * <p>The arithmetic of all this is {@link ConversationClock}'s (plain Java); this operator loads and stores the state,
