@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.MapState;
@@ -327,96 +328,73 @@ public abstract class MinuteGaugeFunction<IN> extends KeyedBroadcastProcessFunct
 
     /** Writes the held points that no late change can reach any more, in boundary order. */
     private void release(long watermark, Collector<MetricPoint> out) throws Exception {
-        Long from = heldFrom.value();
-        if (from == null) {
-            return;
-        }
-        long last = lastFinal(watermark);
-        if (last - from > SCAN_MINUTES * Minutes.MINUTE) {
-            List<Long> done = new ArrayList<>();
-            for (Long boundary : held.keys()) {
-                if (boundary <= last) {
-                    done.add(boundary);
-                }
-            }
-            done.sort(Comparator.naturalOrder());
-            for (Long boundary : done) {
-                held.get(boundary).forEach(out::collect);
-                held.remove(boundary);
-            }
-            restartFrom(heldFrom, held.keys());
-            return;
-        }
-        long boundary = from;
-        for (; boundary <= last; boundary += Minutes.MINUTE) {
+        expire(heldFrom, lastFinal(watermark), List.of(held), boundary -> {
             List<MetricPoint> points = held.get(boundary);
             if (points != null) {
                 points.forEach(out::collect);
                 held.remove(boundary);
             }
-        }
-        if (held.isEmpty()) {
-            heldFrom.clear();
-        } else {
-            heldFrom.update(boundary);
-        }
+        });
     }
 
     /** Drops what no late change can reach any more: boundaries the watermark passed by the allowed lateness. */
     private void forget(long watermark) throws Exception {
-        Long from = appliedFrom.value();
-        if (from == null) {
-            return;
-        }
-        long last = lastFinal(watermark);
-        if (last - from > SCAN_MINUTES * Minutes.MINUTE) {
-            List<Long> old = new ArrayList<>();
-            if (written != null) {
-                for (Long boundary : written.keys()) {
-                    if (boundary <= last) {
-                        old.add(boundary);
-                    }
-                }
-                for (Long boundary : old) {
-                    written.remove(boundary);
-                }
-                old.clear();
-            }
-            for (Long boundary : applied.keys()) {
-                if (boundary <= last) {
-                    old.add(boundary);
-                }
-            }
-            for (Long boundary : old) {
-                applied.remove(boundary);
-            }
-            List<Long> left = new ArrayList<>();
-            applied.keys().forEach(left::add);
-            if (written != null) {
-                written.keys().forEach(left::add);
-            }
-            restartFrom(appliedFrom, left);
-            return;
-        }
-        long boundary = from;
-        for (; boundary <= last; boundary += Minutes.MINUTE) {
+        List<MapState<Long, ?>> maps = written == null ? List.of(applied) : List.of(applied, written);
+        expire(appliedFrom, lastFinal(watermark), maps, boundary -> {
             applied.remove(boundary);
             if (written != null) {
                 written.remove(boundary);
             }
-        }
-        if (applied.isEmpty() && (written == null || written.isEmpty())) {
-            appliedFrom.clear();
-        } else {
-            appliedFrom.update(boundary);
-        }
+        });
+    }
+
+    /** What happens to a boundary that no late change can reach any more. */
+    @FunctionalInterface
+    private interface Expiry {
+        void expire(long boundary) throws Exception;
     }
 
     /**
-     * The last boundary no late change can reach at this watermark (b - 1 + allowed lateness <= watermark). The
-     * boundaries kept for late changes are walked minute by minute from the oldest, so each firing costs the minutes
-     * the watermark moved, not the hour of boundaries kept (which every firing used to iterate).
+     * Passes every boundary kept in {@code maps} up to {@code last}, in order, to {@code expiry}, which removes it.
+     * The boundaries are walked minute by minute from the oldest kept ({@code from}, at or before every one of
+     * them), so a firing costs the minutes the watermark moved, not the hour of boundaries kept (which every firing
+     * used to list); after a gap of more than {@link #SCAN_MINUTES} the kept ones are listed instead.
      */
+    private static void expire(ValueState<Long> from, long last, List<MapState<Long, ?>> maps, Expiry expiry)
+            throws Exception {
+        Long oldest = from.value();
+        if (oldest == null || last < oldest) {
+            return;
+        }
+        long next;
+        if (last - oldest > SCAN_MINUTES * Minutes.MINUTE) {
+            TreeSet<Long> kept = new TreeSet<>();
+            for (MapState<Long, ?> map : maps) {
+                map.keys().forEach(kept::add);
+            }
+            for (Long boundary : kept.headSet(last, true)) {
+                expiry.expire(boundary);
+            }
+            Long first = kept.higher(last);
+            next = first == null ? Long.MAX_VALUE : first;
+        } else {
+            next = oldest;
+            for (; next <= last; next += Minutes.MINUTE) {
+                expiry.expire(next);
+            }
+        }
+        boolean empty = true;
+        for (MapState<Long, ?> map : maps) {
+            empty &= map.isEmpty();
+        }
+        if (empty) {
+            from.clear();
+        } else {
+            from.update(next);
+        }
+    }
+
+    /** The last boundary no late change can reach at this watermark (b - 1 + allowed lateness <= watermark). */
     private long lastFinal(long watermark) {
         if (watermark == Long.MAX_VALUE || watermark == Long.MIN_VALUE) {
             return watermark;
@@ -428,18 +406,6 @@ public abstract class MinuteGaugeFunction<IN> extends KeyedBroadcastProcessFunct
         Long known = from.value();
         if (known == null || boundary < known) {
             from.update(boundary);
-        }
-    }
-
-    private static void restartFrom(ValueState<Long> from, Iterable<Long> boundaries) throws Exception {
-        Long oldest = null;
-        for (Long b : boundaries) {
-            oldest = oldest == null || b < oldest ? b : oldest;
-        }
-        if (oldest == null) {
-            from.clear();
-        } else {
-            from.update(oldest);
         }
     }
 
