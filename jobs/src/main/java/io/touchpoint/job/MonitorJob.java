@@ -91,8 +91,11 @@ public final class MonitorJob {
         return env.execute("touchpoint-monitor");
     }
 
-    /** Adds the whole pipeline to {@code env} without running it. */
-    public void build(StreamExecutionEnvironment env) {
+    /**
+     * What the job sets on the environment besides its operators: object reuse, checkpoints and their storage, the
+     * state backend. Public for the benchmark's skeleton job, which must run under the same settings.
+     */
+    public void configure(StreamExecutionEnvironment env) {
         // No function keeps a reference to its input after emitting, so chained operators may share objects.
         env.getConfig().enableObjectReuse();
         Duration checkpoints = config.get(MonitorOptions.CHECKPOINT_INTERVAL);
@@ -118,20 +121,40 @@ public final class MonitorJob {
             state.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, backend == MonitorOptions.StateBackend.ROCKSDB);
             env.configure(state);
         });
+    }
+
+    /** Both input streams as ingest passes them on, with their side outputs (dead letters, counts, horizon). */
+    public record Inputs(SingleOutputStreamOperator<Ingested> interactions,
+            SingleOutputStreamOperator<Ingested> surveys) {}
+
+    /**
+     * Reads both topics and checks every record (sources, rate limit, watermarks, ingest). Public for the
+     * benchmark's skeleton job, which reads its input exactly as the job does.
+     */
+    public Inputs inputs(StreamExecutionEnvironment env) {
         long lateness = config.get(MonitorOptions.ALLOWED_LATENESS).toMillis();
-        String interactionTopic = config.get(MonitorOptions.TOPIC_INTERACTIONS);
-        String surveyTopic = config.get(MonitorOptions.TOPIC_SURVEYS);
         WatermarkStrategy<Ingested> watermarks = LiveWatermarks.strategy(
                 config.get(MonitorOptions.OUT_OF_ORDERNESS),
                 config.get(MonitorOptions.IDLENESS),
                 config.get(MonitorOptions.LIVE_MAX_LAG),
                 !config.get(MonitorOptions.BOUNDED));
-
         double rate = config.get(MonitorOptions.MAX_RECORDS_PER_SECOND);
-        SingleOutputStreamOperator<Ingested> interactionsIn = ingest(env, RateLimitedSource.of(interactionSource, rate),
-                watermarks, interactionTopic, "interactions", lateness);
-        SingleOutputStreamOperator<Ingested> surveysIn = ingest(env, RateLimitedSource.of(surveySource, rate),
-                watermarks, surveyTopic, "surveys", lateness);
+        return new Inputs(
+                ingest(env, RateLimitedSource.of(interactionSource, rate), watermarks,
+                        config.get(MonitorOptions.TOPIC_INTERACTIONS), "interactions", lateness),
+                ingest(env, RateLimitedSource.of(surveySource, rate), watermarks,
+                        config.get(MonitorOptions.TOPIC_SURVEYS), "surveys", lateness));
+    }
+
+    /** Adds the whole pipeline to {@code env} without running it. */
+    public void build(StreamExecutionEnvironment env) {
+        configure(env);
+        long lateness = config.get(MonitorOptions.ALLOWED_LATENESS).toMillis();
+        String interactionTopic = config.get(MonitorOptions.TOPIC_INTERACTIONS);
+        String surveyTopic = config.get(MonitorOptions.TOPIC_SURVEYS);
+        Inputs inputs = inputs(env);
+        SingleOutputStreamOperator<Ingested> interactionsIn = inputs.interactions();
+        SingleOutputStreamOperator<Ingested> surveysIn = inputs.surveys();
 
         interactionsIn.getSideOutput(IngestOperator.DEAD_LETTERS)
                 .union(surveysIn.getSideOutput(IngestOperator.DEAD_LETTERS))

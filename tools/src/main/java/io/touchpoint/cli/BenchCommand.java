@@ -93,6 +93,11 @@ public final class BenchCommand implements Callable<Integer> {
             + "counts and drops its points, the job's own cost (default: ${DEFAULT-VALUE}).")
     Sink sink = Sink.influx;
 
+    @Option(names = "--skeleton", description = "Also run the skeleton job after the job: the same sources, ingest, "
+            + "checkpoints and keys (conversation, customer, response id) with one state read and write per event at "
+            + "each, computing nothing; the least any job of these metrics does, a second ceiling for the job.")
+    boolean skeleton;
+
     @Option(names = "--seed", paramLabel = "S", description = "Random seed of the simulation "
             + "(default: ${DEFAULT-VALUE}).")
     long seed = 11;
@@ -272,9 +277,9 @@ public final class BenchCommand implements Callable<Integer> {
             double ceilingRate = published / ceilingSeconds;
             out.printf("ceiling: KafkaConsumer + Avro decode: %,.0f events/s (%.1f s)%n", ceilingRate, ceilingSeconds);
 
+            Configuration config = LocalRun.bounded(bootstrap, influx.url(), "bench", parallelism);
             HeapWatch heap = new HeapWatch();
             heap.start();
-            Configuration config = LocalRun.bounded(bootstrap, influx.url(), "bench", parallelism);
             BenchSink.POINTS.set(0);
             BenchSink.BATCHES.clear();
             double jobSeconds;
@@ -292,6 +297,21 @@ public final class BenchCommand implements Callable<Integer> {
                     + "%.3g simulated days per second%n", parallelism, discard ? "discard" : "influx", jobRate,
                     jobSeconds, 100 * jobRate / ceilingRate, simulatedDays / jobSeconds);
             out.printf("task time (summed over subtasks):%n%s", TaskTimes.summary());
+            if (skeleton) {
+                // after the job, so the code they share is as warm for it as for the job
+                SkeletonJob.Result bare = SkeletonJob.run(config);
+                if (bare.events() != published) {
+                    throw new IllegalStateException("the skeleton carried " + bare.events() + " of " + published
+                            + " events to its end");
+                }
+                double skeletonSeconds = bare.seconds();
+                double skeletonRate = published / skeletonSeconds;
+                out.printf("skeleton (parallelism %d; ingest, then one state read and write per event per conversation, "
+                        + "customer and response id): %,.0f events/s (%.1f s), %.0f%% of the ceiling; the job is %.0f%% "
+                        + "of it%n", parallelism, skeletonRate, skeletonSeconds, 100 * skeletonRate / ceilingRate,
+                        100 * jobRate / skeletonRate);
+                out.printf("skeleton task time (summed over subtasks):%n%s", TaskTimes.summary());
+            }
             if (discard) {
                 out.printf("points: %,d emitted and discarded, %,.0f points/s%n", points, points / jobSeconds);
             } else {

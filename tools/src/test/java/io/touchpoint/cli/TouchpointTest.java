@@ -88,8 +88,10 @@ class TouchpointTest {
     @Test
     void benchAndItsSubcommandsParseTheirOptions() {
         BenchCommand bench = new BenchCommand(System.out);
-        new CommandLine(bench).parseArgs("--events", "5000", "--sink", "discard", "--scale", "2.5");
+        assertThat(bench.skeleton).isFalse();
+        new CommandLine(bench).parseArgs("--events", "5000", "--sink", "discard", "--scale", "2.5", "--skeleton");
         assertThat(bench.events).isEqualTo(5000);
+        assertThat(bench.skeleton).isTrue();
         assertThat(bench.sink).isEqualTo(BenchCommand.Sink.discard);
         assertThat(bench.load.scale).isEqualTo(2.5);
         assertThat(bench.load.parallelism).isEqualTo(2);
