@@ -1,7 +1,7 @@
 package io.touchpoint.job;
 
 import io.touchpoint.churn.ChurnDelta;
-import io.touchpoint.churn.ChurnFunction;
+import io.touchpoint.churn.ChurnOperator;
 import io.touchpoint.churn.ChurnGaugeFunction;
 import io.touchpoint.churn.ChurnInput;
 import io.touchpoint.churn.ChurnPoints;
@@ -231,12 +231,14 @@ public final class MonitorJob {
                         .returns(ChurnInput.class).name("churn signals of reply cycles").uid("churn-inputs-outcomes"));
         SingleOutputStreamOperator<LevelChange> levelChanges = churnInputs
                 .keyBy(c -> c.customerId)
-                .connect(horizon.broadcast(MinuteGaugeFunction.HORIZON))
-                .process(new ChurnFunction(ChurnPoints.parse(config.get(MonitorOptions.CHURN_POINTS),
-                        config.get(MonitorOptions.CHURN_HALF_LIFE).toMillis() / 86_400_000.0), lateness,
-                        config.get(MonitorOptions.BOUNDED)))
-                .name("churn risk per customer").uid("churn-risk");
-        levelChanges.getSideOutput(ChurnFunction.SIGNALS)
+                // the horizon to every subtask; the operator keeps it in broadcast state (MinuteGaugeFunction.HORIZON)
+                .connect(horizon.broadcast())
+                .transform("churn risk per customer", TypeInformation.of(LevelChange.class),
+                        new ChurnOperator(ChurnPoints.parse(config.get(MonitorOptions.CHURN_POINTS),
+                                config.get(MonitorOptions.CHURN_HALF_LIFE).toMillis() / 86_400_000.0), lateness,
+                                config.get(MonitorOptions.BOUNDED)))
+                .uid("churn-risk");
+        levelChanges.getSideOutput(ChurnOperator.SIGNALS)
                 .sinkTo(churnSignalSink).name("churn-risk signals").uid("sink-churn-risk");
         DataStream<MetricPoint> churnPoints = levelChanges
                 .flatMap((LevelChange c, Collector<ChurnDelta> out) -> ChurnDelta.of(c, out::collect))

@@ -24,14 +24,12 @@ class ChurnEventTimeTest {
 
     private static final long HOUR = 3_600_000L;
 
-    private KeyedBroadcastOperatorTestHarness<String, ChurnInput, Long, LevelChange> churn;
+    private ChurnHarness churn;
     private KeyedBroadcastOperatorTestHarness<String, ChurnDelta, Long, MetricPoint> gauges;
     private int forwarded;
 
     private void open(boolean holdSignals) throws Exception {
-        churn = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
-                new ChurnFunction(ChurnPoints.defaults(), HOUR, holdSignals), c -> c.customerId, Types.STRING,
-                MinuteGaugeFunction.HORIZON);
+        churn = new ChurnHarness(new ChurnOperator(ChurnPoints.defaults(), HOUR, holdSignals));
         gauges = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(new ChurnGaugeFunction(HOUR),
                 d -> d.channel, Types.STRING, MinuteGaugeFunction.HORIZON);
     }
@@ -73,10 +71,10 @@ class ChurnEventTimeTest {
     }
 
     private List<String> signals() {
-        if (churn.getSideOutput(ChurnFunction.SIGNALS) == null) {
+        if (churn.getSideOutput(ChurnOperator.SIGNALS) == null) {
             return List.of();
         }
-        return churn.getSideOutput(ChurnFunction.SIGNALS).stream().map(r -> {
+        return churn.getSideOutput(ChurnOperator.SIGNALS).stream().map(r -> {
             LevelChange c = r.getValue();
             return c.previousLevel + ">" + c.level + "@" + Instant.ofEpochMilli(c.at).toString().substring(5, 16)
                     + "/" + c.channel;
@@ -150,7 +148,7 @@ class ChurnEventTimeTest {
                 "11-02T11:55 new_medium=0 medium=0");
         // the signal already sent is corrected by a new one back to the right level
         assertThat(signals()).containsExactly("LOW>MEDIUM@11-02T11:51/web", "MEDIUM>LOW@11-02T11:51/web");
-        LevelChange correction = churn.getSideOutput(ChurnFunction.SIGNALS).stream().toList().get(1).getValue();
+        LevelChange correction = churn.getSideOutput(ChurnOperator.SIGNALS).stream().toList().get(1).getValue();
         assertThat(correction.score).isEqualTo(40 - 20 * Math.pow(2, -60_000.0 / (14 * 24 * HOUR)));
         assertThat(correction.reasonSignals).containsExactly("nps_detractor_low", "nps_promoter");
     }

@@ -16,19 +16,17 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class ChurnFunctionTest {
+class ChurnOperatorTest {
 
     private static final long HOUR = 3_600_000L;
     private static final long DAY = 24 * HOUR;
     private static final long T0 = 1_793_000_000_000L;
 
-    private KeyedBroadcastOperatorTestHarness<String, ChurnInput, Long, LevelChange> harness;
+    private ChurnHarness harness;
 
     @BeforeEach
     void open() throws Exception {
-        harness = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
-                new ChurnFunction(ChurnPoints.defaults(), HOUR, false), c -> c.customerId, Types.STRING,
-                MinuteGaugeFunction.HORIZON);
+        harness = new ChurnHarness(new ChurnOperator(ChurnPoints.defaults(), HOUR, false));
     }
 
     /** In the job the broadcast side carries the ingest watermarks too; both inputs advance together. */
@@ -47,7 +45,7 @@ class ChurnFunctionTest {
     }
 
     private int keyedStateEntries() {
-        KeyedStateBackend<?> backend = ((AbstractStreamOperator<?>) harness.getOperator()).getKeyedStateBackend();
+        KeyedStateBackend<?> backend = harness.getOperator().getKeyedStateBackend();
         return ((HeapKeyedStateBackend<?>) backend).numKeyValueStateEntries();
     }
 
@@ -143,6 +141,69 @@ class ChurnFunctionTest {
         watermark(T0 + 91 * DAY);
         assertThat(changes()).extracting(c -> c.previousLevel + ">" + c.level + "@" + (c.at - T0) / DAY + "d")
                 .containsExactly("LOW>MEDIUM@0d", "MEDIUM>LOW@90d");
+        assertThat(keyedStateEntries()).isZero();
+    }
+
+    /** Changes and signals as comparable lines. */
+    private static List<String> lines(ChurnHarness h) {
+        List<String> lines = new java.util.ArrayList<>();
+        h.extractOutputValues().forEach(c -> lines.add("change " + c.previousLevel + ">" + c.level + "@" + c.at
+                + "/" + c.channel + (c.retracted ? " retracted" : "")));
+        if (h.getSideOutput(ChurnOperator.SIGNALS) != null) {
+            h.getSideOutput(ChurnOperator.SIGNALS).forEach(r -> lines.add("signal " + r.getValue().previousLevel
+                    + ">" + r.getValue().level + "@" + r.getValue().at + "/" + r.getValue().channel));
+        }
+        return lines;
+    }
+
+    /** Inputs of two customers, the first applied and still open to late inputs, the rest waiting. */
+    private static void beforeTheSnapshot(ChurnHarness h) throws Exception {
+        h.processElement(new ChurnInput(ChurnPoints.Signal.CANCELLATION_REQUEST, "cust-1", T0, "web", "billing"), T0);
+        h.processBroadcastWatermark(T0 + 60_000);
+        h.processWatermark(T0 + 60_000);
+        long later = T0 + 10 * 60_000;
+        h.processElement(new ChurnInput(ChurnPoints.Signal.NPS_DETRACTOR_LOW, "cust-1", later, "web", "billing"),
+                later);
+        h.processElement(new ChurnInput(ChurnPoints.Signal.SLA_BREACH, "cust-2", later, "chat", "billing"), later);
+    }
+
+    /** A late input for the first customer, then time enough for settling and the 90-day drop. */
+    private static void afterTheSnapshot(ChurnHarness h) throws Exception {
+        h.processBroadcastWatermark(T0 + 20 * 60_000);
+        h.processWatermark(T0 + 20 * 60_000);
+        long late = T0 + 5 * 60_000;
+        h.processElement(new ChurnInput(ChurnPoints.Signal.NPS_PROMOTER, "cust-1", late, "web", "billing"), late);
+        for (long at : new long[] {T0 + 3 * HOUR, T0 + 91 * DAY}) {
+            h.processBroadcastWatermark(at);
+            h.processWatermark(at);
+        }
+    }
+
+    @Test
+    void aRestoredOperatorBringsItsCustomersUpToDateAsAnUninterruptedOneWould() throws Exception {
+        List<String> uninterrupted;
+        try (ChurnHarness whole = new ChurnHarness(new ChurnOperator(ChurnPoints.defaults(), HOUR, false))) {
+            beforeTheSnapshot(whole);
+            afterTheSnapshot(whole);
+            uninterrupted = lines(whole);
+            assertThat(whole.pendingCustomers()).isZero();
+        }
+
+        beforeTheSnapshot(harness);
+        assertThat(harness.pendingCustomers()).isEqualTo(2);
+        var snapshot = harness.snapshot();
+        List<String> before = lines(harness);
+        harness.close();
+        harness = new ChurnHarness(new ChurnOperator(ChurnPoints.defaults(), HOUR, false), snapshot);
+        assertThat(harness.pendingCustomers()).isEqualTo(2);
+        afterTheSnapshot(harness);
+        List<String> restored = new java.util.ArrayList<>(before);
+        restored.addAll(lines(harness));
+
+        assertThat(restored).containsExactlyInAnyOrderElementsOf(uninterrupted);
+        assertThat(uninterrupted).contains("signal LOW>MEDIUM@" + T0 + "/web",
+                "change MEDIUM>LOW@" + (T0 + 10 * 60_000 + 90 * DAY) + "/web");
+        assertThat(harness.pendingCustomers()).isZero();
         assertThat(keyedStateEntries()).isZero();
     }
 }
