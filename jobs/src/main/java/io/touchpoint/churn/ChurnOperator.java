@@ -201,7 +201,7 @@ public class ChurnOperator extends AbstractStreamOperator<LevelChange>
         }
     }
 
-    /** The customer's earliest instant (a waiting input, a settling, or the 90-day drop); {@link Long#MAX_VALUE} if none. */
+    /** The customer's earliest instant: a waiting input, a settling, the drop; {@link Long#MAX_VALUE} if none. */
     private long nextInstant() throws Exception {
         long next = Long.MAX_VALUE;
         for (Long at : waiting.keys()) {
@@ -348,8 +348,9 @@ public class ChurnOperator extends AbstractStreamOperator<LevelChange>
         }
         if (believed.level != rewritten.level) {
             boolean low = rewritten.level == RiskLevel.LOW;
-            output.collect(SIGNALS, emitted.replace(timeline.change(customer, believed, rewritten.level, latest.at,
-                    low ? latest.channel : rewritten.levelChannel, low ? latest.touchpoint : rewritten.levelTouchpoint)));
+            LevelChange correction = timeline.change(customer, believed, rewritten.level, latest.at,
+                    low ? latest.channel : rewritten.levelChannel, low ? latest.touchpoint : rewritten.levelTouchpoint);
+            output.collect(SIGNALS, emitted.replace(correction));
         }
     }
 

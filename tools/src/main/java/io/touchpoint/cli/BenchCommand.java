@@ -6,6 +6,7 @@ import io.touchpoint.churn.ChurnSignals;
 import io.touchpoint.config.MonitorOptions;
 import io.touchpoint.influx.InfluxSettings;
 import io.touchpoint.influx.InfluxSink;
+import io.touchpoint.influx.MetricPoint;
 import io.touchpoint.ingest.KafkaInputs;
 import io.touchpoint.ingest.RecordDecoder;
 import io.touchpoint.job.MonitorJob;
@@ -306,10 +307,10 @@ public final class BenchCommand implements Callable<Integer> {
                 }
                 double skeletonSeconds = bare.seconds();
                 double skeletonRate = published / skeletonSeconds;
-                out.printf("skeleton (parallelism %d; ingest, then one state read and write per event per conversation, "
-                        + "customer and response id): %,.0f events/s (%.1f s), %.0f%% of the ceiling; the job is %.0f%% "
-                        + "of it%n", parallelism, skeletonRate, skeletonSeconds, 100 * skeletonRate / ceilingRate,
-                        100 * jobRate / skeletonRate);
+                out.printf("skeleton (parallelism %d; ingest, then one state read and write per event per "
+                        + "conversation, customer and response id): %,.0f events/s (%.1f s), %.0f%% of the ceiling; "
+                        + "the job is %.0f%% of it%n", parallelism, skeletonRate, skeletonSeconds,
+                        100 * skeletonRate / ceilingRate, 100 * jobRate / skeletonRate);
                 out.printf("skeleton task time (summed over subtasks):%n%s", TaskTimes.summary());
             }
             if (discard) {
@@ -425,18 +426,29 @@ public final class BenchCommand implements Callable<Integer> {
      * spent them.
      */
     static double runJob(Configuration config, BenchSink sink) throws Exception {
-        TaskTimes.reset();
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(RunMetrics.reporting());
-        env.setParallelism(config.get(MonitorOptions.PARALLELISM));
-        MonitorJob job = new MonitorJob(config,
-                KafkaInputs.source(config, RecordDecoder.Kind.INTERACTIONS),
-                KafkaInputs.source(config, RecordDecoder.Kind.SURVEYS),
-                sink,
-                KafkaInputs.deadLetterSink(config),
-                ChurnSignals.sink(config));
+        StreamExecutionEnvironment env = environment(config);
+        MonitorJob job = job(config, sink);
         long started = System.nanoTime();
         job.execute(env);
         return (System.nanoTime() - started) / 1e9;
+    }
+
+    /** An environment for a measured run: task times to {@link TaskTimes} (reset), the configured parallelism. */
+    static StreamExecutionEnvironment environment(Configuration config) {
+        TaskTimes.reset();
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(RunMetrics.reporting());
+        env.setParallelism(config.get(MonitorOptions.PARALLELISM));
+        return env;
+    }
+
+    /** The production job reading the bench's topics, its points going to {@code metrics} (not the enum above). */
+    static MonitorJob job(Configuration config, org.apache.flink.api.connector.sink2.Sink<MetricPoint> metrics) {
+        return new MonitorJob(config,
+                KafkaInputs.source(config, RecordDecoder.Kind.INTERACTIONS),
+                KafkaInputs.source(config, RecordDecoder.Kind.SURVEYS),
+                metrics,
+                KafkaInputs.deadLetterSink(config),
+                ChurnSignals.sink(config));
     }
 
     private static long eventTime(SpecificRecord record) {

@@ -1,10 +1,7 @@
 package io.touchpoint.cli;
 
-import io.touchpoint.config.MonitorOptions;
 import io.touchpoint.ingest.IngestOperator;
 import io.touchpoint.ingest.Interaction;
-import io.touchpoint.ingest.KafkaInputs;
-import io.touchpoint.ingest.RecordDecoder;
 import io.touchpoint.ingest.Survey;
 import io.touchpoint.job.MonitorJob;
 import java.util.List;
@@ -48,13 +45,9 @@ final class SkeletonJob {
 
     /** Runs the skeleton on the job's configuration ({@link TaskTimes} has its task times afterwards). */
     static Result run(Configuration config) throws Exception {
-        TaskTimes.reset();
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(RunMetrics.reporting());
-        env.setParallelism(config.get(MonitorOptions.PARALLELISM));
-        MonitorJob job = new MonitorJob(config,
-                KafkaInputs.source(config, RecordDecoder.Kind.INTERACTIONS),
-                KafkaInputs.source(config, RecordDecoder.Kind.SURVEYS),
-                new DiscardingSink<>(), new DiscardingSink<>(), new DiscardingSink<>());
+        StreamExecutionEnvironment env = BenchCommand.environment(config);
+        // only its environment settings and inputs are used: its sinks are never added
+        MonitorJob job = BenchCommand.job(config, new DiscardingSink<>());
         job.configure(env);
         MonitorJob.Inputs inputs = job.inputs(env);
         inputs.interactions()
