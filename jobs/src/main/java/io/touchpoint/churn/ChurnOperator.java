@@ -125,7 +125,7 @@ public class ChurnOperator extends AbstractStreamOperator<LevelChange>
                     }
                     if (kept.settles == null) {
                         // kept by a version with Flink timers: settle at the end of each input's lateness
-                        kept.inputs.forEach(i -> kept.settleAt(settleTimer(i.at)));
+                        kept.inputs.forEach(i -> kept.settleAt(settleInstant(i.at)));
                         r.update(kept);
                     }
                     for (long at : kept.settles) {
@@ -255,7 +255,7 @@ public class ChurnOperator extends AbstractStreamOperator<LevelChange>
         }
         boolean dropped = lastEvent != 0 && !s.tracked();
         if (r != null && (!due.isEmpty() || dropped)) {
-            settleAt(r, settleTimer(timestamp));
+            settleAt(r, settleInstant(timestamp));
         }
         settle(r, settlePoint(watermark, timestamp), dataUntil);
         store(s, lastEvent);
@@ -299,7 +299,7 @@ public class ChurnOperator extends AbstractStreamOperator<LevelChange>
         List<LevelChange> changes = timeline.advance(customer, rewritten, after, watermark, Long.MAX_VALUE);
         r.inputs = after;
         send(customer, changes, sent, before, rewritten, after.isEmpty() ? late : after.get(after.size() - 1));
-        settleAt(r, settleTimer(late.at));
+        settleAt(r, settleInstant(late.at));
         replay.update(r);
         store(rewritten, before.lastEvent);
     }
@@ -355,8 +355,8 @@ public class ChurnOperator extends AbstractStreamOperator<LevelChange>
     }
 
     /**
-     * Until when a drop is inside the data: always while the run goes on; at the end of a bounded run (every timer
-     * fires at once) up to the end of the minute of its last event, so a customer's drop is reported exactly when
+     * Until when a drop is inside the data: always while the run goes on; at the end of a bounded run (every instant
+     * comes due at once) up to the end of the minute of its last event, so a customer's drop is reported exactly when
      * the gauges still cover its minute, however far the watermark got before the end.
      */
     private long dataUntil(long watermark) throws Exception {
@@ -372,14 +372,14 @@ public class ChurnOperator extends AbstractStreamOperator<LevelChange>
         return s == null ? new ChurnState() : s;
     }
 
-    /** Inputs up to this instant can no longer arrive (they would be too late); at a timer, no later one is applied yet. */
+    /** Inputs up to this instant can no longer arrive (being too late); at an instant, no later one is applied. */
     private long settlePoint(long watermark, long timestamp) {
         long settled = watermark == Long.MIN_VALUE ? Long.MIN_VALUE : watermark - allowedLateness - Minutes.MINUTE;
         return Math.min(settled, timestamp);
     }
 
-    /** The timer after which an input or change at {@code at} is settled (one per minute and customer at most). */
-    private long settleTimer(long at) {
+    /** The instant after which an input or change at {@code at} is settled (one per minute and customer at most). */
+    private long settleInstant(long at) {
         return Minutes.start(at) + allowedLateness + 2 * Minutes.MINUTE - 1;
     }
 
