@@ -196,30 +196,37 @@ public class ChurnOperator extends AbstractStreamOperator<LevelChange>
      */
     private void bringUpToDate(String customer) throws Exception {
         setCurrentKey(customer);
-        for (long next = nextInstant(); next != Long.MAX_VALUE && next <= watermark; next = nextInstant()) {
-            at(next);
+        long next = nextInstant();
+        while (next != Long.MAX_VALUE && next <= watermark) {
+            next = at(next);
         }
     }
 
     /** The customer's earliest instant: a waiting input, a settling, the drop; {@link Long#MAX_VALUE} if none. */
     private long nextInstant() throws Exception {
+        return earliest(replay.value(), state.value());
+    }
+
+    /** {@link #nextInstant} given the replay window and the state the customer keeps (either may be null). */
+    private long earliest(ChurnReplay r, ChurnState s) throws Exception {
         long next = Long.MAX_VALUE;
         for (Long at : waiting.keys()) {
             next = Math.min(next, at);
         }
-        ChurnReplay r = replay.value();
         if (r != null && r.settles != null && r.settles.length > 0) {
             next = Math.min(next, r.settles[0]);
         }
-        ChurnState s = state.value();
         if (s != null && s.tracked()) {
             next = Math.min(next, s.lastEvent + ChurnTimeline.RETENTION_MILLIS);
         }
         return next;
     }
 
-    /** At an instant of the customer (inputs due, the 90-day drop, the end of an input's lateness): brings it there. */
-    private void at(long timestamp) throws Exception {
+    /**
+     * At an instant of the customer (inputs due, the 90-day drop, the end of an input's lateness): brings it there.
+     * Returns the customer's next instant, from the replay window and state it has just stored.
+     */
+    private long at(long timestamp) throws Exception {
         emitted.setTimestamp(timestamp);
         List<ChurnInput> due = waiting.get(timestamp);
         if (due != null) {
@@ -257,8 +264,9 @@ public class ChurnOperator extends AbstractStreamOperator<LevelChange>
         if (r != null && (!due.isEmpty() || dropped)) {
             settleAt(r, settleInstant(timestamp));
         }
-        settle(r, settlePoint(watermark, timestamp), dataUntil);
-        store(s, lastEvent);
+        ChurnReplay kept = settle(r, settlePoint(watermark, timestamp), dataUntil);
+        store(s, lastEvent, kept != null);
+        return earliest(kept, s);
     }
 
     /** A late input: the customer's recent inputs are replayed with it and the difference is sent. */
@@ -279,7 +287,7 @@ public class ChurnOperator extends AbstractStreamOperator<LevelChange>
             List<LevelChange> changes = timeline.advance(customer, s, List.of(late), watermark, Long.MAX_VALUE);
             send(customer, changes, List.of(), before, s, late);
             replay.update(r);
-            store(s, before.lastEvent);
+            store(s, before.lastEvent, true);
             return;
         }
         List<ChurnInput> after = new ArrayList<>(r.inputs);
@@ -301,7 +309,7 @@ public class ChurnOperator extends AbstractStreamOperator<LevelChange>
         send(customer, changes, sent, before, rewritten, after.isEmpty() ? late : after.get(after.size() - 1));
         settleAt(r, settleInstant(late.at));
         replay.update(r);
-        store(rewritten, before.lastEvent);
+        store(rewritten, before.lastEvent, true);
     }
 
     private static boolean removeSame(List<ChurnInput> inputs, ChurnInput retraction) {
@@ -383,10 +391,13 @@ public class ChurnOperator extends AbstractStreamOperator<LevelChange>
         return Minutes.start(at) + allowedLateness + 2 * Minutes.MINUTE - 1;
     }
 
-    /** Moves the inputs that can no longer be revised into the replay's base; sends their signals when held. */
-    private void settle(ChurnReplay r, long upTo, long dataUntil) throws Exception {
+    /**
+     * Moves the inputs that can no longer be revised into the replay's base; sends their signals when held. Returns
+     * the replay window kept, or null when there is none (any more).
+     */
+    private ChurnReplay settle(ChurnReplay r, long upTo, long dataUntil) throws Exception {
         if (r == null) {
-            return;
+            return null;
         }
         if (upTo > r.since) {
             List<ChurnInput> settled = new ArrayList<>();
@@ -404,9 +415,10 @@ public class ChurnOperator extends AbstractStreamOperator<LevelChange>
         boolean quiet = r.inputs.isEmpty() && !ChurnTimeline.dropDue(r.base, watermark);
         if (quiet) {
             replay.clear();
-        } else {
-            replay.update(r);
+            return null;
         }
+        replay.update(r);
+        return r;
     }
 
     /**
@@ -414,13 +426,14 @@ public class ChurnOperator extends AbstractStreamOperator<LevelChange>
      * entry is added when the customer becomes tracked or its last event moves back (a retracted input), and an
      * entry that comes due before the drop moves on to it.
      */
-    private void store(ChurnState s, long previousLastEvent) throws Exception {
+    private void store(ChurnState s, long previousLastEvent, boolean replayKept) throws Exception {
+        // replayKept: whether the customer still keeps a replay window, which needs its state even when untracked
         if (s.tracked() && (previousLastEvent == 0 || s.lastEvent < previousLastEvent)) {
             drops.add(s.lastEvent + ChurnTimeline.RETENTION_MILLIS, customer());
         }
         if (s.tracked()) {
             state.update(s);
-        } else if (replay.value() == null) {
+        } else if (!replayKept) {
             state.clear();
         } else {
             state.update(s);
