@@ -1,9 +1,9 @@
 package io.touchpoint.job;
 
 import io.touchpoint.churn.ChurnDelta;
-import io.touchpoint.churn.ChurnOperator;
 import io.touchpoint.churn.ChurnGaugeFunction;
 import io.touchpoint.churn.ChurnInput;
+import io.touchpoint.churn.ChurnOperator;
 import io.touchpoint.churn.ChurnPoints;
 import io.touchpoint.churn.LevelChange;
 import io.touchpoint.config.MonitorOptions;
