@@ -6,7 +6,6 @@ import io.touchpoint.pipeline.PipelineCount;
 import io.touchpoint.window.WakeUps;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
@@ -79,8 +78,7 @@ public class ReplyClockOperator extends AbstractStreamOperator<Interaction>
     @Override
     public void open() throws Exception {
         super.open();
-        ValueStateDescriptor<ReplyClock> descriptor =
-                new ValueStateDescriptor<>("reply-clock", TypeInformation.of(ReplyClock.class));
+        ValueStateDescriptor<ReplyClock> descriptor = descriptor();
         clock = getRuntimeContext().getState(descriptor);
         wakeUps = new WakeUps<>();
         watermark = Long.MIN_VALUE;
@@ -141,6 +139,16 @@ public class ReplyClockOperator extends AbstractStreamOperator<Interaction>
         // all that was due by this watermark is done: the next instant is later
         ReplyClock kept = store(c, watermark);
         wakeUps.add(conversations.nextDue(kept), conversation);
+    }
+
+    /** The conversation state: its clock and log, with their own serializer ({@link ReplyClockSerializer}). */
+    static ValueStateDescriptor<ReplyClock> stateDescriptor() {
+        return new ValueStateDescriptor<>("reply-clock", new ReplyClockSerializer());
+    }
+
+    /** {@link #stateDescriptor()}; a test overrides it to write state as an earlier version did. */
+    ValueStateDescriptor<ReplyClock> descriptor() {
+        return stateDescriptor();
     }
 
     /** The conversations with a wake-up pending (stale entries left out); for tests. */

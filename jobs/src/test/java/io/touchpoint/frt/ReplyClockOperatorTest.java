@@ -11,11 +11,19 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.state.StateBackend;
+import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class ReplyClockOperatorTest {
 
@@ -353,7 +361,7 @@ class ReplyClockOperatorTest {
         backend.setCurrentKey(conversation);
         return backend.getPartitionedState(org.apache.flink.runtime.state.VoidNamespace.INSTANCE,
                 org.apache.flink.runtime.state.VoidNamespaceSerializer.INSTANCE,
-                new org.apache.flink.api.common.state.ValueStateDescriptor<>("reply-clock", ReplyClock.class)).value();
+                ReplyClockOperator.stateDescriptor()).value();
     }
 
     /** Every side output as arrival-ordered lines, retractions marked. */
@@ -463,6 +471,65 @@ class ReplyClockOperatorTest {
         harness.processWatermark(t("2026-11-20T10:05:00Z"));
         assertThat(before).containsExactly("+STARTED@2026-11-20T09:59:00Z");
         // c30's wake-up (10:00:00) before c31's SLA passing (10:01:00.001); per output: replies, outcomes, changes
+        assertThat(allOutputs()).containsExactly("+45.0@2026-11-20T10:00:45Z",
+                "+REPLIED_WITHIN_SLA@2026-11-20T10:00:45Z", "+PASSED_SLA_UNANSWERED@2026-11-20T10:01:00.001Z",
+                "+STARTED@2026-11-20T10:00:00Z", "+REPLIED@2026-11-20T10:00:45Z");
+    }
+
+    /** The operator as versions before {@link ReplyClockSerializer} ran it: its state written by Flink's POJO serializer. */
+    static final class PojoStateOperator extends ReplyClockOperator {
+        private static final long serialVersionUID = 1L;
+
+        PojoStateOperator() {
+            super("cx.interactions", Duration.ofDays(7).toMillis(), FrtSettings.defaults());
+        }
+
+        @Override
+        ValueStateDescriptor<ReplyClock> descriptor() {
+            return new ValueStateDescriptor<>("reply-clock", TypeInformation.of(ReplyClock.class));
+        }
+    }
+
+    private void openRestored(ReplyClockOperator operator, StateBackend backend, OperatorSubtaskState snapshot)
+            throws Exception {
+        harness = new KeyedOneInputStreamOperatorTestHarness<>(operator, i -> i.conversationId, Types.STRING);
+        harness.setStateBackend(backend);
+        if (snapshot != null) {
+            harness.initializeState(snapshot);
+        }
+        harness.open();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"hashmap", "rocksdb"})
+    void stateThatEarlierVersionsWroteWithThePojoSerializerIsRestored(String backendName) throws Exception {
+        StateBackend backend = backendName.equals("rocksdb") ? new EmbeddedRocksDBStateBackend()
+                : new HashMapStateBackend();
+        openRestored(new PojoStateOperator(), backend, null);
+        // as in the test above: c30 with waiting events and a recent one, c31 a running clock
+        send(event("k1", "c30", Channel.CHAT, InteractionType.CONVERSATION_OPENED, "2026-11-20T10:00:00Z"));
+        send(event("k2", "c31", Channel.CHAT, InteractionType.CONVERSATION_OPENED, "2026-11-20T09:59:00Z"));
+        harness.processWatermark(t("2026-11-20T09:59:30Z"));
+        send(event("k3", "c30", Channel.CHAT, InteractionType.AGENT_MESSAGE, "2026-11-20T10:00:45Z"));
+        OperatorSubtaskState written = harness.snapshot(1L, 1L);
+        harness.close();
+
+        openRestored(new ReplyClockOperator("cx.interactions", Duration.ofDays(7).toMillis(),
+                FrtSettings.defaults()), backend, written);
+        assertThat(pendingWakeUps()).isEqualTo(2);
+        assertThat(stored("c31").running()).isTrue();
+        OperatorSubtaskState rewritten = harness.snapshot(2L, 2L);
+        harness.close();
+
+        // written again, now by ReplyClockSerializer, and restored from that
+        openRestored(new ReplyClockOperator("cx.interactions", Duration.ofDays(7).toMillis(),
+                FrtSettings.defaults()), backend, rewritten);
+        assertThat(pendingWakeUps()).isEqualTo(2);
+        ReplyClock c31 = stored("c31");
+        // the logged event shares the restored clock's strings, as a live conversation's does
+        assertThat(c31.log.recent[0].conversationId).isEqualTo("c31").isSameAs(c31.conversationId);
+        assertThat(c31.log.recent[0].customerId).isSameAs(c31.customerId);
+        harness.processWatermark(t("2026-11-20T10:05:00Z"));
         assertThat(allOutputs()).containsExactly("+45.0@2026-11-20T10:00:45Z",
                 "+REPLIED_WITHIN_SLA@2026-11-20T10:00:45Z", "+PASSED_SLA_UNANSWERED@2026-11-20T10:01:00.001Z",
                 "+STARTED@2026-11-20T10:00:00Z", "+REPLIED@2026-11-20T10:00:45Z");

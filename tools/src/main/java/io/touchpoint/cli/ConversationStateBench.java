@@ -5,6 +5,7 @@ import io.touchpoint.avro.InteractionType;
 import io.touchpoint.frt.ConversationClock;
 import io.touchpoint.frt.FrtSettings;
 import io.touchpoint.frt.ReplyClock;
+import io.touchpoint.frt.ReplyClockSerializer;
 import io.touchpoint.ingest.Interaction;
 import io.touchpoint.window.WakeUps;
 import java.io.PrintStream;
@@ -12,8 +13,6 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
-import org.apache.flink.api.common.serialization.SerializerConfigImpl;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
 
@@ -27,7 +26,8 @@ import org.apache.flink.core.memory.DataOutputSerializer;
  * operator's own {@link WakeUps}. Twice: at a watermark 2 h after the conversations (every event folded
  * into the clock: what an open conversation keeps for most of its life) and at one minute after the last of them
  * (their events within the allowed lateness, kept to rebuild the clock from). Reports the heap retained after a full
- * GC and the size Flink's serializer gives the state plus its key (what RocksDB or a checkpoint stores).
+ * GC and the size the state's serializer ({@link ReplyClockSerializer}) gives it plus its key (what RocksDB or a
+ * checkpoint stores).
  */
 final class ConversationStateBench {
 
@@ -55,8 +55,7 @@ final class ConversationStateBench {
         Map<String, ReplyClock> states = new HashMap<>(capacity);
         // the operator's wake-ups (one live entry per conversation once the watermark passed its earlier ones)
         WakeUps<String> wakeUps = new WakeUps<>();
-        TypeSerializer<ReplyClock> serializer = TypeInformation.of(ReplyClock.class)
-                .createSerializer(new SerializerConfigImpl());
+        TypeSerializer<ReplyClock> serializer = new ReplyClockSerializer();
         DataOutputSerializer buffer = new DataOutputSerializer(256);
         long serialized = 0;
         long event = 0;
