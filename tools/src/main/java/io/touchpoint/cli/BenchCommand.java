@@ -66,6 +66,8 @@ public final class BenchCommand implements Callable<Integer> {
     /** The sink the measured job writes to. */
     enum Sink { influx, discard }
 
+    enum Backend { hashmap, rocksdb }
+
     /** The load of the job: how much traffic, how many parallel subtasks. */
     static final class Load {
         @Option(names = "--scale", paramLabel = "X", description = "X times the steady volume of every channel "
@@ -98,6 +100,11 @@ public final class BenchCommand implements Callable<Integer> {
             + "checkpoints and keys (conversation, customer, response id) with one state read and write per event at "
             + "each, computing nothing; the least any job of these metrics does, a second ceiling for the job.")
     boolean skeleton;
+
+    @Option(names = "--state-backend", paramLabel = "hashmap|rocksdb", description = "State backend of the job "
+            + "and the skeleton: hashmap (JVM heap, the embedded default) or rocksdb (what bin/touchpoint cluster "
+            + "runs; every state access serializes) (default: ${DEFAULT-VALUE}).")
+    Backend stateBackend = Backend.hashmap;
 
     @Option(names = "--seed", paramLabel = "S", description = "Random seed of the simulation "
             + "(default: ${DEFAULT-VALUE}).")
@@ -279,6 +286,8 @@ public final class BenchCommand implements Callable<Integer> {
             out.printf("ceiling: KafkaConsumer + Avro decode: %,.0f events/s (%.1f s)%n", ceilingRate, ceilingSeconds);
 
             Configuration config = LocalRun.bounded(bootstrap, influx.url(), "bench", parallelism);
+            config.set(MonitorOptions.STATE_BACKEND, stateBackend == Backend.rocksdb
+                    ? MonitorOptions.StateBackend.ROCKSDB : MonitorOptions.StateBackend.HASHMAP);
             HeapWatch heap = new HeapWatch();
             heap.start();
             BenchSink.POINTS.set(0);
