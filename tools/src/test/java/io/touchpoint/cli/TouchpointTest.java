@@ -89,9 +89,12 @@ class TouchpointTest {
     void benchAndItsSubcommandsParseTheirOptions() {
         BenchCommand bench = new BenchCommand(System.out);
         assertThat(bench.skeleton).isFalse();
-        new CommandLine(bench).parseArgs("--events", "5000", "--sink", "discard", "--scale", "2.5", "--skeleton");
+        assertThat(bench.stateBackend).isEqualTo(BenchCommand.Backend.hashmap);
+        new CommandLine(bench).parseArgs("--events", "5000", "--sink", "discard", "--scale", "2.5", "--skeleton",
+                "--state-backend", "rocksdb");
         assertThat(bench.events).isEqualTo(5000);
         assertThat(bench.skeleton).isTrue();
+        assertThat(bench.stateBackend).isEqualTo(BenchCommand.Backend.rocksdb);
         assertThat(bench.sink).isEqualTo(BenchCommand.Sink.discard);
         assertThat(bench.load.scale).isEqualTo(2.5);
         assertThat(bench.load.parallelism).isEqualTo(2);
