@@ -12,6 +12,7 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
+import org.apache.flink.api.java.typeutils.PojoTypeInfo;
 import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
 import org.junit.jupiter.api.Test;
@@ -157,6 +158,27 @@ class ReplyClockSerializerTest {
                 }
             }
         }
+    }
+
+    private static List<String> fields(Class<?> type) {
+        PojoTypeInfo<?> info = (PojoTypeInfo<?>) TypeInformation.of(type);
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < info.getArity(); i++) {
+            names.add(info.getPojoFieldAt(i).getField().getName());
+        }
+        return names;
+    }
+
+    @Test
+    void theFieldsItWritesAreAllTheStateHas() {
+        // a field added to one of these classes must be added to the serializer (and this list)
+        assertThat(fields(ReplyClock.class)).containsExactlyInAnyOrder("phase", "seenEventIds", "expiresAt", "start",
+                "channel", "touchpoint", "customerId", "conversationId", "slaDeadline", "slaPassed", "log");
+        assertThat(fields(ConversationLog.class)).containsExactlyInAnyOrder("recent", "waiting", "base");
+        assertThat(fields(ClockBase.class)).containsExactlyInAnyOrder("phase", "start", "slaDeadline", "expiresAt",
+                "channel", "touchpoint", "customerId");
+        assertThat(fields(Interaction.class)).containsExactlyInAnyOrder("eventId", "occurredAt", "channel",
+                "touchpoint", "customerId", "conversationId", "type", "agentId", "sentiment");
     }
 
     @Test
