@@ -151,11 +151,20 @@ public final class ReplyClockSerializer extends TypeSerializer<ReplyClock> {
 
     @Override
     public void serialize(ReplyClock c, DataOutputView target) throws IOException {
+        if (target instanceof DataOutputSerializer direct) {
+            // already a buffer in memory (RocksDB's key and value, network records): written straight into it
+            write(c, direct);
+            return;
+        }
         if (buffer == null) {
             buffer = new DataOutputSerializer(256);
         }
-        DataOutputSerializer out = buffer;
-        out.clear();
+        buffer.clear();
+        write(c, buffer);
+        target.write(buffer.getSharedBuffer(), 0, buffer.length());
+    }
+
+    private void write(ReplyClock c, DataOutputSerializer out) throws IOException {
         ConversationLog log = c.log;
         int flags = (c.slaPassed ? SLA_PASSED : 0) | (log != null ? HAS_LOG : 0) | (c.channel != null ? HAS_CHANNEL : 0)
                 | (log != null && log.base != null ? HAS_BASE : 0);
@@ -181,7 +190,6 @@ public final class ReplyClockSerializer extends TypeSerializer<ReplyClock> {
                 writeBase(out, log.base, c);
             }
         }
-        target.write(out.getSharedBuffer(), 0, out.length());
     }
 
     private void writeEvents(DataOutputSerializer out, Interaction[] events, ReplyClock c) throws IOException {
