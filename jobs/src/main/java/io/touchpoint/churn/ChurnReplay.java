@@ -33,17 +33,26 @@ public class ChurnReplay {
         if (settles == null) {
             settles = NONE;
         }
-        int i = Arrays.binarySearch(settles, at);
-        if (i >= 0) {
+        long[] grown = inserted(settles, at);
+        if (grown == settles) {
             return false;
         }
-        int insert = -i - 1;
-        long[] grown = new long[settles.length + 1];
-        System.arraycopy(settles, 0, grown, 0, insert);
-        grown[insert] = at;
-        System.arraycopy(settles, insert, grown, insert + 1, settles.length - insert);
         settles = grown;
         return true;
+    }
+
+    /** {@code sorted} (ascending, distinct) with {@code at} in its place; {@code sorted} itself if it holds it. */
+    static long[] inserted(long[] sorted, long at) {
+        int i = Arrays.binarySearch(sorted, at);
+        if (i >= 0) {
+            return sorted;
+        }
+        int insert = -i - 1;
+        long[] grown = new long[sorted.length + 1];
+        System.arraycopy(sorted, 0, grown, 0, insert);
+        grown[insert] = at;
+        System.arraycopy(sorted, insert, grown, insert + 1, sorted.length - insert);
+        return grown;
     }
 
     /** Forgets the settling instants up to {@code at}: they are being taken. */
