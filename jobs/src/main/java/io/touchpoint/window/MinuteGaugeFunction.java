@@ -194,10 +194,18 @@ public abstract class MinuteGaugeFunction<IN> extends KeyedBroadcastProcessFunct
             throws Exception {
         List<IN> due = new ArrayList<>();
         List<Long> dueKeys = new ArrayList<>();
-        for (Map.Entry<Long, IN> e : pending.entries()) {
-            if (timeOf(e.getValue()) < at) {
-                due.add(e.getValue());
-                dueKeys.add(e.getKey());
+        // the sequence is there exactly while changes are pending, and whether one stays is known from the scan: the
+        // map is listed only when it holds something, and not asked again (each is an iterator on RocksDB)
+        boolean anyPending = sequence.value() != null;
+        boolean later = false;
+        if (anyPending) {
+            for (Map.Entry<Long, IN> e : pending.entries()) {
+                if (timeOf(e.getValue()) < at) {
+                    due.add(e.getValue());
+                    dueKeys.add(e.getKey());
+                } else {
+                    later = true;
+                }
             }
         }
         for (Long key : dueKeys) {
@@ -218,7 +226,7 @@ public abstract class MinuteGaugeFunction<IN> extends KeyedBroadcastProcessFunct
         if (closeAndRemember(gauge, at, due, timers, out)) {
             timers.registerEventTimeTimer(at + Minutes.MINUTE - 1);
         }
-        if (pending.isEmpty()) {
+        if (anyPending && !later) {
             sequence.clear();
         }
     }
