@@ -83,17 +83,40 @@ public final class WakeUps<K> {
             Bucket b = first.getValue();
             forget(b);
             size -= b.size;
+            // The entries not yet due (only in the watermark's own minute) stay in this bucket, moved to its front;
+            // what the visitor adds meanwhile goes to a new bucket of the map, appended to this one afterwards.
+            int kept = 0;
             for (int i = 0; i < b.size; i++) {
                 if (b.at[i] <= watermark) {
                     visitor.wake(b.at[i], (K) b.keys[i]);
                 } else {
-                    add(b.at[i], (K) b.keys[i]);
+                    b.at[kept] = b.at[i];
+                    b.keys[kept] = b.keys[i];
+                    kept++;
                 }
             }
             if (first.getKey() == last) {
+                keep(last, b, kept);
                 return;
             }
         }
+    }
+
+    /** Puts back the first {@code kept} entries of a bucket taken from the map, with what was added to its minute. */
+    private void keep(long minute, Bucket b, int kept) {
+        Arrays.fill(b.keys, kept, b.size, null);
+        b.size = kept;
+        Bucket added = buckets.get(minute);
+        if (added != null) {
+            forget(added);
+            for (int i = 0; i < added.size; i++) {
+                b.add(added.at[i], added.keys[i]);
+            }
+        } else if (kept == 0) {
+            return;
+        }
+        buckets.put(minute, b);
+        size += kept;
     }
 
     /** Entries held, stale ones included. */

@@ -70,4 +70,28 @@ class WakeUpsTest {
         assertThat(woken).hasSize(500).isSorted().startsWith(1_000).endsWith(1_499);
         assertThat(wakeUps.size()).isEqualTo(500);
     }
+
+    @Test
+    void whatTheWatermarksMinuteKeepsAndWhatIsAddedToItMeanwhileComeDueInTheOrderAdded() throws Exception {
+        WakeUps<String> wakeUps = new WakeUps<>();
+        wakeUps.add(MINUTE + 50_000, "late");
+        wakeUps.add(MINUTE + 10_000, "a");
+        wakeUps.add(MINUTE + 40_000, "later");
+        wakeUps.add(MINUTE + 20_000, "b");
+        List<String> woken = new ArrayList<>();
+        // each wake-up moves its key on within the same minute, before and after the kept entries
+        wakeUps.advance(MINUTE + 30_000, (at, key) -> {
+            woken.add(key + "@" + at);
+            wakeUps.add(key.equals("a") ? MINUTE + 25_000 : MINUTE + 55_000, key + "'");
+        });
+        assertThat(woken).containsExactly("a@70000", "b@80000");
+        assertThat(wakeUps.size()).isEqualTo(4);
+        assertThat(wakeUps.keys()).containsExactlyInAnyOrder("late", "later", "a'", "b'");
+        // a watermark step within the minute: the kept entries first, then those added while waking
+        assertThat(advance(wakeUps, MINUTE + 45_000)).containsExactly("later@100000", "a'@85000");
+        assertThat(wakeUps.size()).isEqualTo(2);
+        assertThat(advance(wakeUps, 2 * MINUTE)).containsExactly("late@110000", "b'@115000");
+        assertThat(wakeUps.size()).isZero();
+        assertThat(advance(wakeUps, Long.MAX_VALUE)).isEmpty();
+    }
 }
