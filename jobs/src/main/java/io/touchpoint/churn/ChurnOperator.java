@@ -80,6 +80,9 @@ public class ChurnOperator extends AbstractStreamOperator<LevelChange>
     /** One entry per tracked customer, at or before its 90-day drop; moved on lazily when it comes due. */
     private transient WakeUps<String> drops;
     private transient long watermark;
+    /** The replay window and state of the customer being brought up to date, as last read or stored (or null). */
+    private transient ChurnReplay visitReplay;
+    private transient ChurnState visitState;
     /** The timestamp of what is emitted: the input's, or the instant being brought up to date. */
     private transient StreamRecord<LevelChange> emitted;
 
@@ -195,7 +198,7 @@ public class ChurnOperator extends AbstractStreamOperator<LevelChange>
     /** A drop entry came due: the customer is brought up to date, and the entry moves on if it is still tracked. */
     private void dropComesDue(long at, String customer) throws Exception {
         bringUpToDate(customer);
-        ChurnState s = state.value();
+        ChurnState s = visitState;
         if (s != null && s.tracked()) {
             drops.add(s.lastEvent + ChurnTimeline.RETENTION_MILLIS, customer);
         }
@@ -209,7 +212,9 @@ public class ChurnOperator extends AbstractStreamOperator<LevelChange>
      */
     private void bringUpToDate(String customer) throws Exception {
         setCurrentKey(customer);
-        long next = nextInstant();
+        visitReplay = replay.value();
+        visitState = state.value();
+        long next = earliest(visitReplay, visitState);
         while (next != Long.MAX_VALUE && next <= watermark) {
             next = at(next);
         }
@@ -234,8 +239,10 @@ public class ChurnOperator extends AbstractStreamOperator<LevelChange>
     }
 
     /**
-     * At an instant of the customer (inputs due, the 90-day drop, the end of an input's lateness): brings it there.
-     * Returns the customer's next instant, from the replay window and state it has just stored.
+     * At an instant of the customer (inputs due, the 90-day drop, the end of an input's lateness): brings it there,
+     * starting from the replay window and state of the visit ({@link #visitReplay}, {@link #visitState}: what the
+     * customer's states hold, read once per visit, as each state backend access costs a lookup and on RocksDB a
+     * deserialization) and leaving there what it stored. Returns the customer's next instant.
      */
     private long at(long timestamp) throws Exception {
         emitted.setTimestamp(timestamp);
@@ -254,9 +261,9 @@ public class ChurnOperator extends AbstractStreamOperator<LevelChange>
             // reply clocks send them as every timer fires at once; what lies inside the data they send in any order)
             due = List.of();
         }
-        ChurnState s = current();
+        ChurnState s = visitState == null ? new ChurnState() : visitState;
         long lastEvent = s.lastEvent;
-        ChurnReplay r = replay.value();
+        ChurnReplay r = visitReplay;
         if (r != null) {
             r.settled(timestamp);
         }
@@ -278,7 +285,8 @@ public class ChurnOperator extends AbstractStreamOperator<LevelChange>
             settleAt(r, settleInstant(timestamp));
         }
         ChurnReplay kept = settle(r, settlePoint(watermark, timestamp), dataUntil);
-        store(s, lastEvent, kept != null);
+        visitReplay = kept;
+        visitState = store(s, lastEvent, kept != null);
         return earliest(kept, s);
     }
 
@@ -439,18 +447,17 @@ public class ChurnOperator extends AbstractStreamOperator<LevelChange>
      * entry is added when the customer becomes tracked or its last event moves back (a retracted input), and an
      * entry that comes due before the drop moves on to it.
      */
-    private void store(ChurnState s, long previousLastEvent, boolean replayKept) throws Exception {
+    private ChurnState store(ChurnState s, long previousLastEvent, boolean replayKept) throws Exception {
         // replayKept: whether the customer still keeps a replay window, which needs its state even when untracked
         if (s.tracked() && (previousLastEvent == 0 || s.lastEvent < previousLastEvent)) {
             drops.add(s.lastEvent + ChurnTimeline.RETENTION_MILLIS, customer());
         }
-        if (s.tracked()) {
-            state.update(s);
-        } else if (!replayKept) {
+        if (!s.tracked() && !replayKept) {
             state.clear();
-        } else {
-            state.update(s);
+            return null;
         }
+        state.update(s);
+        return s;
     }
 
     /** Registers the instant at which the replay settles what may no longer be revised. */
