@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.state.StateBackend;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
@@ -24,8 +25,16 @@ final class ChurnHarness implements AutoCloseable {
 
     /** The operator started from {@code restored} (a {@link #snapshot}), or empty when null. */
     ChurnHarness(ChurnOperator operator, OperatorSubtaskState restored) throws Exception {
+        this(operator, restored, null);
+    }
+
+    /** As above, on {@code backend} (the harness's heap backend when null). */
+    ChurnHarness(ChurnOperator operator, OperatorSubtaskState restored, StateBackend backend) throws Exception {
         harness = new KeyedTwoInputStreamOperatorTestHarness<>(operator, c -> c.customerId, horizon -> "",
                 Types.STRING);
+        if (backend != null) {
+            harness.setStateBackend(backend);
+        }
         if (restored != null) {
             harness.initializeState(restored);
         }

@@ -6,8 +6,11 @@ import static org.assertj.core.api.Assertions.within;
 import io.touchpoint.avro.RiskLevel;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.KeyedStateBackend;
+import org.apache.flink.runtime.state.StateBackend;
 import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
+import org.apache.flink.state.rocksdb.RocksDBKeyedStateBackend;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import io.touchpoint.window.MinuteGaugeFunction;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
@@ -26,7 +29,16 @@ class ChurnOperatorTest {
 
     @BeforeEach
     void open() throws Exception {
-        harness = new ChurnHarness(new ChurnOperator(ChurnPoints.defaults(), HOUR, false));
+        harness = harness(null);
+    }
+
+    /** The state backend the operator runs on: the harness's heap backend unless a subclass says otherwise. */
+    StateBackend backend() {
+        return null;
+    }
+
+    private ChurnHarness harness(OperatorSubtaskState restored) throws Exception {
+        return new ChurnHarness(new ChurnOperator(ChurnPoints.defaults(), HOUR, false), restored, backend());
     }
 
     /** In the job the broadcast side carries the ingest watermarks too; both inputs advance together. */
@@ -46,7 +58,8 @@ class ChurnOperatorTest {
 
     private int keyedStateEntries() {
         KeyedStateBackend<?> backend = harness.getOperator().getKeyedStateBackend();
-        return ((HeapKeyedStateBackend<?>) backend).numKeyValueStateEntries();
+        return backend instanceof RocksDBKeyedStateBackend<?> rocks ? rocks.numKeyValueStateEntries()
+                : ((HeapKeyedStateBackend<?>) backend).numKeyValueStateEntries();
     }
 
     private List<LevelChange> changes() {
@@ -182,7 +195,7 @@ class ChurnOperatorTest {
     @Test
     void aRestoredOperatorBringsItsCustomersUpToDateAsAnUninterruptedOneWould() throws Exception {
         List<String> uninterrupted;
-        try (ChurnHarness whole = new ChurnHarness(new ChurnOperator(ChurnPoints.defaults(), HOUR, false))) {
+        try (ChurnHarness whole = harness(null)) {
             beforeTheSnapshot(whole);
             afterTheSnapshot(whole);
             uninterrupted = lines(whole);
@@ -194,7 +207,7 @@ class ChurnOperatorTest {
         var snapshot = harness.snapshot();
         List<String> before = lines(harness);
         harness.close();
-        harness = new ChurnHarness(new ChurnOperator(ChurnPoints.defaults(), HOUR, false), snapshot);
+        harness = harness(snapshot);
         assertThat(harness.pendingCustomers()).isEqualTo(2);
         afterTheSnapshot(harness);
         List<String> restored = new java.util.ArrayList<>(before);
