@@ -445,7 +445,7 @@ public final class BenchCommand implements Callable<Integer> {
     /** An environment for a measured run: task times to {@link TaskTimes} (reset), the configured parallelism. */
     static StreamExecutionEnvironment environment(Configuration config) {
         TaskTimes.reset();
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(RunMetrics.reporting());
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(MiniClusters.config());
         env.setParallelism(config.get(MonitorOptions.PARALLELISM));
         return env;
     }

@@ -148,7 +148,7 @@ final class LiveRun implements AutoCloseable {
     }
 
     private static Configuration clusterConfig() {
-        Configuration cluster = RunMetrics.reporting();
+        Configuration cluster = MiniClusters.config();
         // the mini-cluster's REST endpoint on a free loopback port, so runs of several configurations can coexist
         cluster.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
         cluster.set(RestOptions.ADDRESS, "127.0.0.1");

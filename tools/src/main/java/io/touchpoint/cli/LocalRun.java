@@ -31,7 +31,7 @@ final class LocalRun {
 
     /** Runs the job to its end and returns the wall-clock seconds it took. */
     static double execute(Configuration config) throws Exception {
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(RunMetrics.reporting());
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(MiniClusters.config());
         env.setParallelism(config.get(MonitorOptions.PARALLELISM));
         long started = System.nanoTime();
         MonitorMain.job(config).execute(env);
