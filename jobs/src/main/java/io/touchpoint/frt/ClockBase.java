@@ -23,6 +23,19 @@ public class ClockBase implements Serializable {
 
     public ClockBase() {}
 
+    /** A copy with every field. */
+    ClockBase copy() {
+        ClockBase c = new ClockBase();
+        c.phase = phase;
+        c.start = start;
+        c.slaDeadline = slaDeadline;
+        c.expiresAt = expiresAt;
+        c.channel = channel;
+        c.touchpoint = touchpoint;
+        c.customerId = customerId;
+        return c;
+    }
+
     static ClockBase of(ReplyClock clock) {
         ClockBase b = new ClockBase();
         b.phase = clock.phase;

@@ -99,7 +99,7 @@ public final class ReplyClockSerializer extends TypeSerializer<ReplyClock> {
             ConversationLog log = new ConversationLog();
             log.recent = copy(from.log.recent);
             log.waiting = copy(from.log.waiting);
-            log.base = from.log.base == null ? null : copy(from.log.base);
+            log.base = from.log.base == null ? null : from.log.base.copy();
             c.log = log;
         }
         return c;
@@ -111,32 +111,9 @@ public final class ReplyClockSerializer extends TypeSerializer<ReplyClock> {
         }
         Interaction[] copies = new Interaction[events.length];
         for (int i = 0; i < events.length; i++) {
-            Interaction e = events[i];
-            Interaction c = new Interaction();
-            c.eventId = e.eventId;
-            c.occurredAt = e.occurredAt;
-            c.channel = e.channel;
-            c.touchpoint = e.touchpoint;
-            c.customerId = e.customerId;
-            c.conversationId = e.conversationId;
-            c.type = e.type;
-            c.agentId = e.agentId;
-            c.sentiment = e.sentiment;
-            copies[i] = c;
+            copies[i] = events[i].copy();
         }
         return copies;
-    }
-
-    private static ClockBase copy(ClockBase b) {
-        ClockBase c = new ClockBase();
-        c.phase = b.phase;
-        c.start = b.start;
-        c.slaDeadline = b.slaDeadline;
-        c.expiresAt = b.expiresAt;
-        c.channel = b.channel;
-        c.touchpoint = b.touchpoint;
-        c.customerId = b.customerId;
-        return c;
     }
 
     @Override

@@ -21,6 +21,21 @@ public class Interaction {
 
     public Interaction() {}
 
+    /** A copy with every field (the strings shared: they are immutable). */
+    public Interaction copy() {
+        Interaction c = new Interaction();
+        c.eventId = eventId;
+        c.occurredAt = occurredAt;
+        c.channel = channel;
+        c.touchpoint = touchpoint;
+        c.customerId = customerId;
+        c.conversationId = conversationId;
+        c.type = type;
+        c.agentId = agentId;
+        c.sentiment = sentiment;
+        return c;
+    }
+
     @Override
     public String toString() {
         return "Interaction{" + eventId + ' ' + type + ' ' + channel + '/' + touchpoint + " conv=" + conversationId
